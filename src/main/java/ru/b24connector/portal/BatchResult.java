@@ -1,0 +1,69 @@
+package ru.b24connector.portal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Results of a batch, per command key. A failed command does not fail the others: its error is surfaced when its
+ * own result is asked for.
+ */
+public final class BatchResult {
+
+    private final Map<String, String> methods;
+    private final Map<String, JsonNode> results;
+    private final Map<String, PortalException.CommandFailed> errors;
+    private final Map<String, Integer> totals;
+    private final Map<String, Integer> nexts;
+
+    BatchResult(Map<String, String> methods, Map<String, JsonNode> results,
+                Map<String, PortalException.CommandFailed> errors, Map<String, Integer> totals,
+                Map<String, Integer> nexts) {
+        this.methods = methods;
+        this.results = results;
+        this.errors = errors;
+        this.totals = totals;
+        this.nexts = nexts;
+    }
+
+    /** The command's result; throws its {@link PortalException.CommandFailed} if the portal refused it. */
+    public JsonNode result(String key) {
+        PortalException.CommandFailed error = errors.get(key);
+        if (error != null) {
+            throw error;
+        }
+        if (!methods.containsKey(key)) {
+            throw new IllegalArgumentException("no batch command '" + key + "'");
+        }
+        JsonNode result = results.get(key);
+        if (result == null) {
+            // halted before it ran, or the portal dropped it: never pretend success
+            throw new PortalException.CommandFailed(key, methods.get(key), "NOT_EXECUTED", "no result returned");
+        }
+        return result;
+    }
+
+    public Optional<PortalException.CommandFailed> error(String key) {
+        return Optional.ofNullable(errors.get(key));
+    }
+
+    public boolean succeeded(String key) {
+        return results.containsKey(key) && !errors.containsKey(key);
+    }
+
+    public OptionalInt total(String key) {
+        Integer total = totals.get(key);
+        return total == null ? OptionalInt.empty() : OptionalInt.of(total);
+    }
+
+    public OptionalInt next(String key) {
+        Integer next = nexts.get(key);
+        return next == null ? OptionalInt.empty() : OptionalInt.of(next);
+    }
+
+    public Map<String, PortalException.CommandFailed> errors() {
+        return Map.copyOf(errors);
+    }
+}

@@ -1,0 +1,287 @@
+package ru.b24connector.portal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The one door to the Bitrix24 REST API. Every call waits for the rate limiter and the method's time budget,
+ * is retried on {@code QUERY_LIMIT_EXCEEDED} (after a backoff) and {@code OPERATION_TIME_LIMIT} (after the reset),
+ * refreshes an expired OAuth token once, and is resent after an outage only when resending cannot duplicate
+ * anything. Errors come out as typed {@link PortalException}s naming the method and the portal's code.
+ */
+@ApplicationScoped
+public class PortalClient {
+
+    /** Page size of the portal's list methods. */
+    public static final int PAGE = 50;
+
+    @Inject
+    PortalTransport transport;
+
+    @Inject
+    PortalRetry retry;
+
+    @Inject
+    PortalGovernor governor;
+
+    @Inject
+    PortalCredentials credentials;
+
+    @Inject
+    PortalHealth health;
+
+    @Inject
+    PortalConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Clock clock;
+
+    /** True when a webhook URL or an installed OAuth application is available. */
+    public boolean configured() {
+        return credentials.configured();
+    }
+
+    /** Calls {@code method} and returns its {@code result}. */
+    public JsonNode call(String method, Map<String, ?> params) {
+        return answer(method, params).result();
+    }
+
+    /** Calls {@code method} and returns the whole answer (result, total, next, time). */
+    public PortalAnswer answer(String method, Map<String, ?> params) {
+        return execute(method, params, Set.of(method), !PortalMethods.isCreate(method));
+    }
+
+    /**
+     * Creates a record without ever creating it twice. If the create may have reached the portal but no answer came
+     * back (timeout, 5xx), {@code existing} looks the record up by the external id it carries; only when it is not
+     * found is the create sent again.
+     *
+     * @return the create's result, or what {@code existing} found
+     */
+    public JsonNode create(String method, Map<String, ?> params, Supplier<Optional<JsonNode>> existing) {
+        int attempts = config.http().transportAttempts();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call(method, params);
+            } catch (PortalException.Unavailable e) {
+                if (attempt >= attempts) {
+                    throw e;
+                }
+                sleep(backoffMillis(attempt));
+                if (e.mayHaveApplied()) {
+                    Optional<JsonNode> found = existing.get();
+                    if (found.isPresent()) {
+                        Log.infof("%s had no answer, but the record exists: not created again", method);
+                        return found.get();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs the commands as {@code batch} calls of up to 50 commands ({@code halt=0}). The portal counts each call
+     * as one request; each command still spends its own method's time budget.
+     */
+    public BatchResult batch(PortalBatch batch) {
+        Map<String, String> methods = new LinkedHashMap<>();
+        Map<String, JsonNode> results = new HashMap<>();
+        Map<String, PortalException.CommandFailed> errors = new HashMap<>();
+        Map<String, Integer> totals = new HashMap<>();
+        Map<String, Integer> nexts = new HashMap<>();
+        for (List<PortalBatch.Command> chunk : batch.chunks()) {
+            Map<String, String> cmd = new LinkedHashMap<>();
+            Set<String> billed = new LinkedHashSet<>();
+            boolean resendable = true;
+            for (PortalBatch.Command command : chunk) {
+                Map<String, Object> params = withWriteMarker(command.method(), command.params());
+                cmd.put(command.key(), new PortalBatch.Command(command.key(), command.method(), params).query());
+                methods.put(command.key(), command.method());
+                billed.add(command.method());
+                resendable &= !PortalMethods.isCreate(command.method());
+            }
+            billed.add("batch");
+            JsonNode result = execute("batch", Map.of("halt", 0, "cmd", cmd), billed, resendable).result();
+            collect(result, chunk, results, errors, totals, nexts);
+        }
+        return new BatchResult(methods, results, errors, totals, nexts);
+    }
+
+    /** All rows of a list method, page by page ({@code start} = the previous {@code next}). */
+    public List<JsonNode> list(String method, Map<String, ?> params) {
+        List<JsonNode> rows = new ArrayList<>();
+        Map<String, Object> page = new LinkedHashMap<>(params);
+        int start = 0;
+        while (true) {
+            page.put("start", start);
+            PortalAnswer answer = answer(method, page);
+            itemsOf(answer.result()).forEach(rows::add);
+            if (answer.next().isEmpty()) {
+                return rows;
+            }
+            start = answer.next().getAsInt();
+        }
+    }
+
+    /**
+     * Every row of a large list without counting ({@code start=-1}, ordered by id, filtered past the last id seen):
+     * the portal's fast form for exports. Stops at the first page shorter than 50.
+     *
+     * @param idField id field name in filters and order ({@code ID} for crm.deal.list, {@code id} for crm.item.list)
+     */
+    public void exportAll(String method, Map<String, ?> params, String idField, Consumer<JsonNode> row) {
+        long lastId = 0;
+        while (true) {
+            Map<String, Object> page = new LinkedHashMap<>(params);
+            Map<String, Object> filter = new LinkedHashMap<>();
+            if (params.get("filter") instanceof Map<?, ?> given) {
+                given.forEach((k, v) -> filter.put(String.valueOf(k), v));
+            }
+            filter.put(">" + idField, lastId);
+            page.put("filter", filter);
+            page.put("order", Map.of(idField, "ASC"));
+            page.put("start", -1);
+            List<JsonNode> rows = new ArrayList<>();
+            itemsOf(answer(method, page).result()).forEach(rows::add);
+            for (JsonNode r : rows) {
+                row.accept(r);
+                JsonNode id = r.has(idField) ? r.get(idField) : r.get(idField.toLowerCase());
+                lastId = Math.max(lastId, id == null ? lastId : id.asLong());
+            }
+            if (rows.size() < PAGE) {
+                return;
+            }
+        }
+    }
+
+    /** The rows of a list result: the array itself, or the one array inside ({@code tasks}, {@code items}). */
+    public static Iterable<JsonNode> itemsOf(JsonNode result) {
+        if (result.isArray()) {
+            return result;
+        }
+        if (result.isObject()) {
+            for (JsonNode value : result) {
+                if (value.isArray()) {
+                    return value;
+                }
+            }
+        }
+        return List.of();
+    }
+
+    private PortalAnswer execute(String method, Map<String, ?> params, Set<String> billed, boolean resendable) {
+        Map<String, Object> withMarker = withWriteMarker(method, params);
+        int throttled = 0;
+        boolean refreshed = false;
+        while (true) {
+            PortalCredentials.Access access = credentials.current(method);
+            try {
+                ObjectNode body = json.valueToTree(withMarker);
+                if (access.accessToken() != null) {
+                    body.put("auth", access.accessToken());
+                }
+                Supplier<PortalAnswer> exchange = () -> transport.send(access.base(), method, body, billed);
+                PortalAnswer answer = resendable ? retry.resendable(exchange) : exchange.get();
+                answer.operatingResetAt().ifPresent(reset -> governor.record(method, answer.operating(), reset));
+                health.reached(clock.instant());
+                return answer;
+            } catch (PortalException.Throttled e) {
+                if (++throttled >= config.http().throttleAttempts()) {
+                    throw e;
+                }
+                governor.throttled();
+                sleep(backoffMillis(throttled));
+            } catch (PortalException.OperationLimit e) {
+                if (++throttled >= config.http().throttleAttempts()) {
+                    throw e;
+                }
+                billed.forEach(governor::blockUntilReset);
+            } catch (PortalException.TokenExpired e) {
+                if (refreshed || access.accessToken() == null) {
+                    throw e;
+                }
+                refreshed = true;
+                credentials.refreshAfterExpiry(access.accessToken(), method);
+            } catch (PortalException.Unavailable e) {
+                health.failed(clock.instant(), e.code());
+                throw e;
+            } catch (CircuitBreakerOpenException e) {
+                health.failed(clock.instant(), "CIRCUIT_OPEN");
+                throw new PortalException.Unavailable(method, "CIRCUIT_OPEN", 0,
+                        "the portal failed repeatedly; calls pause for a while", false);
+            }
+        }
+    }
+
+    private Map<String, Object> withWriteMarker(String method, Map<String, ?> params) {
+        Map<String, Object> copy = new LinkedHashMap<>(params);
+        if (PortalMethods.acceptsAuthConnector(method)) {
+            copy.putIfAbsent("auth_connector", config.authConnector());
+        }
+        return copy;
+    }
+
+    private void collect(JsonNode result, List<PortalBatch.Command> chunk, Map<String, JsonNode> results,
+                                Map<String, PortalException.CommandFailed> errors, Map<String, Integer> totals,
+                                Map<String, Integer> nexts) {
+        JsonNode ok = result.path("result");
+        JsonNode failed = result.path("result_error");
+        for (PortalBatch.Command command : chunk) {
+            String key = command.key();
+            if (failed.has(key)) {
+                JsonNode error = failed.get(key);
+                errors.put(key, new PortalException.CommandFailed(key, command.method(),
+                        error.path("error").asText(""), error.path("error_description").asText("")));
+            } else if (ok.has(key)) {
+                results.put(key, ok.get(key));
+            }
+            JsonNode time = result.path("result_time").path(key);
+            if (time.has("operating")) {
+                // nested commands spend their own method's budget; without a reset time assume the whole window
+                long reset = time.path("operating_reset_at").asLong(clock.instant().getEpochSecond() + 600);
+                governor.record(command.method(), time.path("operating").asDouble(), reset);
+            }
+            if (result.path("result_total").has(key)) {
+                totals.put(key, result.path("result_total").get(key).asInt());
+            }
+            if (result.path("result_next").has(key)) {
+                nexts.put(key, result.path("result_next").get(key).asInt());
+            }
+        }
+    }
+
+    private long backoffMillis(int attempt) {
+        long base = config.http().backoff().toMillis() * (1L << Math.min(attempt - 1, 6));
+        return base + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off from the portal", e);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package ru.b24connector.portal;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/** How the service reaches the Bitrix24 portal, and the portal's limits it keeps to. */
+@ConfigMapping(prefix = "b24")
+public interface PortalConfig {
+
+    /**
+     * Incoming webhook base URL {@code https://<portal>/rest/<user>/<secret>/} (webhook mode). It embeds a secret:
+     * it is never logged. Unset together with {@link #clientId()}: the portal is not configured.
+     */
+    Optional<@Pattern(regexp = "https?://[^/\\s]+/rest/\\d+/[^/\\s]+/?",
+            message = "must look like https://<portal>/rest/<user id>/<secret>/") String> webhookUrl();
+
+    /** Local application client id (OAuth mode); needs {@link #clientSecret()}. */
+    Optional<String> clientId();
+
+    /** Local application client secret (OAuth mode). */
+    Optional<String> clientSecret();
+
+    /** OAuth token endpoint of Bitrix24's authorization server. */
+    @WithDefault("https://oauth.bitrix.info/oauth/token/")
+    URI oauthUrl();
+
+    /** {@code auth[application_token]} expected on inbound events and robot calls (else the one stored at install). */
+    Optional<String> applicationToken();
+
+    /** Deal pipeline (category) of the reclamation process; unset: provisioned at registration. */
+    Optional<@Min(value = 0, message = "must be a pipeline id, 0 or more") Integer> reclamationCategoryId();
+
+    /**
+     * Marker passed as {@code auth_connector} on the service's own writes, so the portal does not echo them back as
+     * (offline) events.
+     */
+    @WithDefault("b24connector")
+    String authConnector();
+
+    /** The portal's request-rate limit (leaky bucket). */
+    Rate rate();
+
+    /** The portal's per-method execution-time budget. */
+    Operating operating();
+
+    /** HTTP behaviour towards the portal. */
+    Http http();
+
+    interface Rate {
+        /** Requests per second the portal drains (2 on ordinary plans, 5 on Enterprise). */
+        @WithDefault("2")
+        @DecimalMin(value = "0.1", message = "must be at least 0.1 requests per second")
+        double perSecond();
+
+        /** Requests the portal lets through in a burst (50 on ordinary plans, 250 on Enterprise). */
+        @WithDefault("50")
+        @Min(value = 1, message = "must be at least 1")
+        int burst();
+    }
+
+    interface Operating {
+        /** Seconds of execution per method per 10 minutes the portal allows. */
+        @WithDefault("480")
+        @Positive(message = "must be a positive number of seconds")
+        double limitSeconds();
+
+        /** Share of the budget after which calls of that method wait for the budget to reset. */
+        @WithDefault("0.9")
+        @DecimalMin(value = "0.1", message = "must be between 0.1 and 1")
+        @DecimalMax(value = "1.0", message = "must be between 0.1 and 1")
+        double safetyShare();
+    }
+
+    interface Http {
+        /** Attempts for one call when the portal is throttling (QUERY_LIMIT_EXCEEDED / OPERATION_TIME_LIMIT). */
+        @WithDefault("8")
+        @Min(value = 1, message = "must be at least 1")
+        int throttleAttempts();
+
+        /** Attempts for one call when the portal is unreachable, answers 5xx or times out. */
+        @WithDefault("4")
+        @Min(value = 1, message = "must be at least 1")
+        int transportAttempts();
+
+        /** First backoff after a failed attempt; doubles each time, with jitter. */
+        @WithDefault("500ms")
+        Duration backoff();
+
+        /** How long a readiness probe may reuse the last known portal state. */
+        @WithDefault("60s")
+        Duration healthCacheFor();
+    }
+}

@@ -1,0 +1,92 @@
+package ru.b24connector.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.logging.Log;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Turns every error into a {@link Problem}; never a stack trace or a class name. */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> onInvalid(ConstraintViolationException e) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(field(v.getPropertyPath()), rule(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        return Problem.invalid(errors).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> onInvalidInput(InvalidInputException e) {
+        return Problem.invalid(e.errors()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> onUnreadableJson(JsonProcessingException e) {
+        String field = e instanceof MismatchedInputException m ? path(m) : "";
+        String rule = e instanceof InvalidFormatException ? "type" : "json";
+        String message = e instanceof MismatchedInputException ? "has the wrong type or shape" : "is not valid JSON";
+        return Problem.invalid(List.of(new Problem.FieldError(field.isEmpty() ? "body" : field, rule,
+                message))).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> onWebError(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String title = e instanceof NotFoundException ? "Not found" : e.getResponse().getStatusInfo().getReasonPhrase();
+        String detail = e.getMessage() == null ? title : e.getMessage();
+        return Problem.of(status, title, detail).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> onUnexpected(RuntimeException e) {
+        Log.error("Request failed", e);
+        return Problem.of(500, "Internal error", "The request could not be completed; it is safe to retry.")
+                .toResponse();
+    }
+
+    private static String path(MismatchedInputException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    /** {@code create.arg0.dealer.inn} → {@code dealer.inn}: the path as the client wrote the JSON. */
+    static String field(Path path) {
+        List<String> parts = new ArrayList<>();
+        for (Path.Node node : path) {
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.PARAMETER) {
+                continue;
+            }
+            String name = node.getName() == null ? "" : node.getName();
+            if (node.getIndex() != null && !parts.isEmpty()) {
+                parts.set(parts.size() - 1, parts.get(parts.size() - 1) + "[" + node.getIndex() + "]");
+            }
+            if (!name.isEmpty() && !name.startsWith("<")) {
+                parts.add(name);
+            }
+        }
+        return parts.isEmpty() ? "body" : String.join(".", parts);
+    }
+
+    /** {@code @NotBlank} → {@code not-blank}. */
+    static String rule(ConstraintViolation<?> v) {
+        String simple = v.getConstraintDescriptor().getAnnotation().annotationType().getSimpleName();
+        return simple.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,41 @@
+package ru.b24connector.testsupport;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import ru.b24connector.embedded.EmbeddedMariaDb;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A real MariaDB for the tests: the server named by QUARKUS_DATASOURCE_JDBC_URL when set, else one embedded
+ * MariaDB per test JVM with a fresh data folder under target/, shared by every Quarkus start of the run.
+ */
+public class MariaDbResource implements QuarkusTestResourceLifecycleManager {
+
+    private static EmbeddedMariaDb embedded;
+
+    @Override
+    public synchronized Map<String, String> start() {
+        String external = System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
+        if (external != null && !external.isBlank()) {
+            return Map.of();
+        }
+        if (embedded == null) {
+            Path dir = Path.of("target", "test-db-" + ProcessHandle.current().pid(), "data");
+            embedded = EmbeddedMariaDb.start(dir, 0);
+        }
+        return Map.of("quarkus.datasource.jdbc.url", embedded.jdbcUrl(),
+                "quarkus.datasource.username", "root",
+                "quarkus.datasource.password", "");
+    }
+
+    /** JDBC URL the tests use, for tests that need a second connection (e.g. a second "replica"). */
+    public static String jdbcUrl() {
+        return embedded != null ? embedded.jdbcUrl() : System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
+    }
+
+    @Override
+    public void stop() {
+        // kept for the next Quarkus start of this test run; stopped by its shutdown hook when the JVM exits
+    }
+}
