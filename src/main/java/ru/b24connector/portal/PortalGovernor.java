@@ -75,6 +75,14 @@ public class PortalGovernor {
         }
     }
 
+    /** Forgets all state, as after a restart; for tests that must not inherit an earlier test's bucket. */
+    void reset() {
+        synchronized (bucketLock) {
+            theoreticalArrivalNanos = Long.MIN_VALUE;
+        }
+        budgets.clear();
+    }
+
     private void waitForBudget(String method) {
         Budget budget = budgets.get(method);
         if (budget == null) {

@@ -58,9 +58,13 @@ class PortalClientTests {
     @Inject
     CircuitBreakerMaintenance breakers;
 
+    @Inject
+    PortalGovernor governor;
+
     @BeforeEach
     void reset() {
         portal.resetAll();
+        governor.reset();
     }
 
     @AfterEach

@@ -1,0 +1,221 @@
+package ru.b24connector.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The durable job queue in MariaDB. Enqueue joins the caller's transaction, so a state change and the job that
+ * follows it commit together. Claims use {@code SELECT ... FOR UPDATE SKIP LOCKED}: two workers, in one JVM or
+ * in two replicas, never get the same job.
+ */
+@ApplicationScoped
+public class JobQueue {
+
+    /** Fired after a transaction that enqueued work commits, so idle workers start at once. */
+    public record Enqueued(String type) {
+    }
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    JobsConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Event<Enqueued> enqueued;
+
+    /**
+     * Adds a job unless one of the same type and key exists (then nothing happens).
+     *
+     * @return the new job's id, or empty when the key was already queued
+     */
+    @Transactional
+    public Optional<Long> enqueue(String type, String dedupKey, Object payload, Instant runAt, Long inboxId) {
+        Instant now = clock.instant();
+        int inserted = em.createNativeQuery("""
+                        INSERT IGNORE INTO job (type, dedup_key, payload, status, attempts, max_attempts, run_at,
+                                                inbox_id, created_at, updated_at, version)
+                        VALUES (?1, ?2, ?3, 'QUEUED', 0, ?4, ?5, ?6, ?7, ?7, 0)""")
+                .setParameter(1, type).setParameter(2, dedupKey).setParameter(3, toJson(payload))
+                .setParameter(4, config.maxAttempts()).setParameter(5, Timestamp.from(runAt == null ? now : runAt))
+                .setParameter(6, inboxId).setParameter(7, Timestamp.from(now))
+                .executeUpdate();
+        if (inserted == 0) {
+            return Optional.empty();
+        }
+        long id = ((Number) em.createNativeQuery("SELECT LAST_INSERT_ID()").getSingleResult()).longValue();
+        enqueued.fire(new Enqueued(type));
+        return Optional.of(id);
+    }
+
+    /** Enqueues to run now. */
+    @Transactional
+    public Optional<Long> enqueue(String type, String dedupKey, Object payload) {
+        return enqueue(type, dedupKey, payload, null, null);
+    }
+
+    /** Claims up to {@code limit} due jobs for {@code worker} and starts their lease; commits at once. */
+    public List<Job> claim(String worker, int limit) {
+        try {
+            return claimOnce(worker, limit);
+        } catch (jakarta.persistence.PessimisticLockException | jakarta.persistence.LockTimeoutException e) {
+            return List.of(); // another worker is claiming the same rows right now; the next poll tries again
+        }
+    }
+
+    private List<Job> claimOnce(String worker, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Timestamp now = Timestamp.from(clock.instant());
+            // two index range scans, each in index order with a LIMIT, so a claim locks only the rows it returns
+            // and a second worker skips exactly those (one OR-ed scan with a filesort would lock them all)
+            List<Number> ids = new ArrayList<>(dueIds("""
+                    SELECT id FROM job WHERE status = 'RUNNING' AND locked_until < ?1
+                    ORDER BY locked_until LIMIT ?2 FOR UPDATE SKIP LOCKED""", now, limit));
+            if (ids.size() < limit) {
+                ids.addAll(dueIds("""
+                        SELECT id FROM job WHERE status = 'QUEUED' AND run_at <= ?1
+                        ORDER BY status, run_at, id LIMIT ?2 FOR UPDATE SKIP LOCKED""", now, limit - ids.size()));
+            }
+            List<Job> claimed = new ArrayList<>();
+            Instant leaseEnd = clock.instant().plus(config.lease());
+            for (Number id : ids) {
+                Job job = em.find(Job.class, id.longValue());
+                job.status = Job.Status.RUNNING;
+                job.attempts++;
+                job.lockedBy = worker;
+                job.lockedUntil = leaseEnd;
+                job.updatedAt = clock.instant();
+                claimed.add(job);
+            }
+            em.flush();
+            claimed.forEach(em::detach);
+            return claimed;
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Number> dueIds(String sql, Timestamp now, int limit) {
+        return em.createNativeQuery(sql).setParameter(1, now).setParameter(2, limit).getResultList();
+    }
+
+    /** Marks the job done, unless its lease was lost to another worker meanwhile. */
+    public void complete(Job job) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Job row = em.find(Job.class, job.id);
+            if (row != null && row.status == Job.Status.RUNNING && job.lockedBy.equals(row.lockedBy)) {
+                row.status = Job.Status.DONE;
+                row.lockedBy = null;
+                row.lockedUntil = null;
+                row.lastError = null;
+                row.updatedAt = clock.instant();
+            }
+        });
+    }
+
+    /**
+     * Records a failed attempt: back to QUEUED with an exponential backoff, or DEAD when it cannot succeed or this
+     * was the last attempt.
+     *
+     * @return true when the job is now dead-lettered
+     */
+    public boolean fail(Job job, String error, boolean permanent) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Job row = em.find(Job.class, job.id);
+            if (row == null || row.status != Job.Status.RUNNING || !job.lockedBy.equals(row.lockedBy)) {
+                return false;
+            }
+            row.lastError = truncate(error);
+            row.lockedBy = null;
+            row.lockedUntil = null;
+            row.updatedAt = clock.instant();
+            if (permanent || row.attempts >= row.maxAttempts) {
+                row.status = Job.Status.DEAD;
+                return true;
+            }
+            row.status = Job.Status.QUEUED;
+            row.runAt = clock.instant().plus(backoff(row.attempts));
+            return false;
+        });
+    }
+
+    /** Puts a dead-lettered job back in the queue with fresh attempts. */
+    @Transactional
+    public boolean replay(long id) {
+        Job row = em.find(Job.class, id);
+        if (row == null || row.status != Job.Status.DEAD) {
+            return false;
+        }
+        row.status = Job.Status.QUEUED;
+        row.attempts = 0;
+        row.runAt = clock.instant();
+        row.updatedAt = clock.instant();
+        enqueued.fire(new Enqueued(row.type));
+        return true;
+    }
+
+    @Transactional
+    public Optional<Job> find(long id) {
+        return Optional.ofNullable(em.find(Job.class, id));
+    }
+
+    /** Newest first. */
+    @Transactional
+    public List<Job> list(Job.Status status, int limit) {
+        return em.createQuery("from Job where status = :status order by id desc", Job.class)
+                .setParameter("status", status).setMaxResults(limit).getResultList();
+    }
+
+    /** Jobs per status, for metrics and the admin API. */
+    @Transactional
+    public java.util.Map<Job.Status, Long> countByStatus() {
+        java.util.Map<Job.Status, Long> counts = new java.util.EnumMap<>(Job.Status.class);
+        for (Job.Status s : Job.Status.values()) {
+            counts.put(s, 0L);
+        }
+        em.createQuery("select status, count(*) from Job group by status", Object[].class).getResultList()
+                .forEach(r -> counts.put((Job.Status) r[0], (Long) r[1]));
+        return counts;
+    }
+
+    Duration backoff(int attempts) {
+        long base = config.backoff().toMillis() * (1L << Math.min(attempts - 1, 20));
+        long capped = Math.min(base, config.maxBackoff().toMillis());
+        return Duration.ofMillis(capped + ThreadLocalRandom.current().nextLong(capped / 4 + 1));
+    }
+
+    private String toJson(Object payload) {
+        if (payload instanceof String s) {
+            return s;
+        }
+        try {
+            return json.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("job payload is not serializable", e);
+        }
+    }
+
+    private static String truncate(String error) {
+        return error == null ? null : error.length() <= 2000 ? error : error.substring(0, 1997) + "...";
+    }
+}

@@ -1,0 +1,182 @@
+package ru.b24connector.jobs;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.jboss.logging.MDC;
+
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs due jobs with a fixed number of worker threads per replica. Workers poll on a schedule and are also woken
+ * when a transaction that enqueued work commits, so a new job starts within milliseconds.
+ */
+@ApplicationScoped
+public class JobWorker {
+
+    private final String workerId = host() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    private final Map<String, JobHandler> handlers = new HashMap<>();
+
+    @Inject
+    JobQueue queue;
+
+    @Inject
+    JobsConfig config;
+
+    @Inject
+    MeterRegistry metrics;
+
+    @Inject
+    Instance<JobHandler> allHandlers;
+
+
+    private ExecutorService pool;
+    private Semaphore free;
+
+    void start(@Observes io.quarkus.runtime.StartupEvent event) {
+        allHandlers.forEach(h -> {
+            if (handlers.putIfAbsent(h.type(), h) != null) {
+                throw new IllegalStateException("two job handlers for type " + h.type());
+            }
+        });
+        pool = Executors.newFixedThreadPool(config.workers(), r -> {
+            Thread t = new Thread(r, "job-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        free = new Semaphore(config.workers());
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.SECONDS); // unfinished jobs run again after their lease
+    }
+
+    @Scheduled(identity = "job-poll", every = "${jobs.poll-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        if (config.runInBackground()) {
+            dispatch();
+        }
+    }
+
+    void onEnqueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobQueue.Enqueued event) {
+        if (config.runInBackground() && pool != null && !pool.isShutdown()) {
+            pool.execute(this::dispatchQuietly);
+        }
+    }
+
+    /** Runs every due job in the calling thread until none is left; returns how many ran. For tests and tools. */
+    public int runDue() {
+        int ran = 0;
+        List<Job> batch;
+        while (!(batch = queue.claim(workerId, 10)).isEmpty()) {
+            for (Job job : batch) {
+                run(job);
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    /** Runs one claimed job: done, retried later, or dead-lettered. */
+    void run(Job job) {
+        MDC.put("jobId", job.id);
+        MDC.put("jobType", job.type);
+        try {
+            JobHandler handler = handlers.get(job.type);
+            if (handler == null) {
+                finish(job, null, new PermanentJobFailure("no handler for job type " + job.type));
+                return;
+            }
+            try {
+                handler.handle(job);
+                queue.complete(job);
+                metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "done").increment();
+            } catch (Exception e) {
+                finish(job, handler, e);
+            }
+        } finally {
+            MDC.remove("jobId");
+            MDC.remove("jobType");
+        }
+    }
+
+    private void finish(Job job, JobHandler handler, Exception e) {
+        boolean permanent = e instanceof PermanentJobFailure
+                || e instanceof ru.b24connector.portal.PortalException.Rejected;
+        boolean dead = queue.fail(job, describe(e), permanent);
+        metrics.counter("connector.jobs.finished", "type", job.type, "outcome", dead ? "dead" : "retry").increment();
+        if (dead) {
+            Log.errorf("Job %d (%s) dead-lettered after %d attempt(s): %s", job.id, job.type, job.attempts, describe(e));
+            if (handler != null) {
+                try {
+                    handler.onDead(job, e);
+                } catch (RuntimeException reportFailure) {
+                    Log.errorf("Job %d: reporting the dead letter failed: %s", job.id, describe(reportFailure));
+                }
+            }
+        } else {
+            Log.warnf("Job %d (%s) attempt %d failed, will retry: %s", job.id, job.type, job.attempts, describe(e));
+        }
+    }
+
+    private void dispatchQuietly() {
+        try {
+            dispatch();
+        } catch (RuntimeException e) {
+            Log.warnf("Job dispatch failed: %s", describe(e));
+        }
+    }
+
+    /** Claims as many due jobs as there are idle workers and hands them to the pool. */
+    private void dispatch() {
+        while (free.tryAcquire()) {
+            List<Job> claimed;
+            try {
+                claimed = queue.claim(workerId, 1);
+            } catch (RuntimeException e) {
+                free.release();
+                throw e;
+            }
+            if (claimed.isEmpty()) {
+                free.release();
+                return;
+            }
+            Job job = claimed.get(0);
+            pool.execute(() -> {
+                try {
+                    run(job);
+                } finally {
+                    free.release();
+                }
+            });
+        }
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "worker";
+        }
+    }
+}

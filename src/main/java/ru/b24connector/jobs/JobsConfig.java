@@ -1,0 +1,42 @@
+package ru.b24connector.jobs;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
+
+import java.time.Duration;
+
+/** The durable job queue. */
+@ConfigMapping(prefix = "jobs")
+public interface JobsConfig {
+
+    /** Worker threads per replica. */
+    @WithDefault("4")
+    @Min(value = 1, message = "must be at least 1")
+    int workers();
+
+    /** Attempts before a job is dead-lettered. */
+    @WithDefault("10")
+    @Min(value = 1, message = "must be at least 1")
+    int maxAttempts();
+
+    /** First retry delay; doubles per attempt (with jitter) up to {@link #maxBackoff()}. */
+    @WithDefault("10s")
+    Duration backoff();
+
+    /** Longest retry delay. */
+    @WithDefault("1h")
+    Duration maxBackoff();
+
+    /** How long a worker holds a job; past it the job is given to another worker. */
+    @WithDefault("5m")
+    Duration lease();
+
+    /** How often idle workers look for due jobs (new jobs also wake them at once). */
+    @WithDefault("1s")
+    String pollEvery();
+
+    /** Whether this replica runs jobs in the background (off in tests, which run due jobs themselves). */
+    @WithDefault("true")
+    boolean runInBackground();
+}

@@ -1,0 +1,133 @@
+package ru.b24connector.jobs;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import ru.b24connector.testsupport.MariaDbResource;
+import ru.b24connector.testsupport.PortalWireMock;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@QuarkusTest
+@WithTestResource(value = MariaDbResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PortalWireMock.class, scope = TestResourceScope.GLOBAL)
+class JobQueueTests {
+
+    @Inject
+    JobQueue queue;
+
+    @Inject
+    JobWorker worker;
+
+    @BeforeEach
+    void drain() {
+        worker.runDue(); // leftovers of other tests
+        TestJobHandlers.Flaky.failing.set(false);
+        TestJobHandlers.Flaky.runs.set(0);
+        TestJobHandlers.Flaky.deadReports.set(0);
+    }
+
+    @AfterEach
+    void realTime() {
+        QuarkusMock.installMockForType(Clock.systemUTC(), Clock.class);
+    }
+
+    @Test
+    void enqueuingTheSameKeyTwiceQueuesOneJob() {
+        assertThat(queue.enqueue("test.flaky", "same-fact", Map.of("n", 1))).isPresent();
+        assertThat(queue.enqueue("test.flaky", "same-fact", Map.of("n", 2))).isEmpty();
+
+        assertThat(worker.runDue()).isEqualTo(1);
+        assertThat(TestJobHandlers.Flaky.runs.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailingJobIsDeadLetteredAfterItsAttemptsThenReplaySucceeds() throws InterruptedException {
+        TestJobHandlers.Flaky.failing.set(true);
+        long id = queue.enqueue("test.flaky", "dead-then-replayed", Map.of()).orElseThrow();
+
+        for (int i = 0; i < 50 && queue.find(id).orElseThrow().status != Job.Status.DEAD; i++) {
+            worker.runDue();
+            Thread.sleep(10); // past the (test-sized) backoff
+        }
+
+        Job dead = queue.find(id).orElseThrow();
+        assertThat(dead.status).isEqualTo(Job.Status.DEAD);
+        assertThat(dead.attempts).isEqualTo(3);
+        assertThat(dead.lastError).contains("the far side is down");
+        assertThat(TestJobHandlers.Flaky.deadReports.get()).isEqualTo(1);
+        assertThat(queue.list(Job.Status.DEAD, 100)).extracting(j -> j.id).contains(id);
+
+        TestJobHandlers.Flaky.failing.set(false);
+        assertThat(queue.replay(id)).isTrue();
+        worker.runDue();
+
+        assertThat(queue.find(id).orElseThrow().status).isEqualTo(Job.Status.DONE);
+        assertThat(TestJobHandlers.Flaky.runs.get()).isEqualTo(4);
+    }
+
+    @Test
+    void aJobWhoseWorkerDiedRunsAgainAfterItsLease() {
+        long id = queue.enqueue("test.flaky", "worker-dies", Map.of()).orElseThrow();
+        List<Job> taken = queue.claim("a-worker-that-dies", 10);
+        assertThat(taken).extracting(j -> j.id).contains(id);
+
+        assertThat(worker.runDue()).as("leased to the dead worker: not due yet").isZero();
+
+        Instant afterLease = Instant.now().plus(Duration.ofMinutes(6));
+        QuarkusMock.installMockForType(Clock.fixed(afterLease, ZoneOffset.UTC), Clock.class);
+        assertThat(worker.runDue()).isEqualTo(1);
+
+        Job done = queue.find(id).orElseThrow();
+        assertThat(done.status).isEqualTo(Job.Status.DONE);
+        assertThat(done.attempts).isEqualTo(2);
+    }
+
+    @Test
+    void twoWorkersOnOneDatabaseNeverRunTheSameJob() throws Exception {
+        TestJobHandlers.Counting.runsPerJob.clear();
+        TestJobHandlers.Counting.runsPerThread.clear();
+        int jobs = 200;
+        for (int i = 0; i < jobs; i++) {
+            queue.enqueue("test.count", "race-" + i, Map.of("i", i));
+        }
+        ExecutorService replicas = Executors.newFixedThreadPool(2, r -> new Thread(r, "replica-" + System.nanoTime()));
+        // each "replica" keeps polling until every job has run, as the scheduled poll does
+        Callable<Integer> replica = () -> {
+            int ran = 0;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (TestJobHandlers.Counting.runsPerJob.size() < jobs && System.currentTimeMillis() < deadline) {
+                ran += worker.runDue();
+            }
+            return ran;
+        };
+        List<Callable<Integer>> both = List.of(replica, replica);
+        List<Integer> ran = new ArrayList<>();
+        for (Future<Integer> f : replicas.invokeAll(both)) {
+            ran.add(f.get());
+        }
+        replicas.shutdown();
+
+        assertThat(ran.stream().mapToInt(Integer::intValue).sum()).isEqualTo(jobs);
+        assertThat(TestJobHandlers.Counting.runsPerJob).hasSize(jobs);
+        assertThat(TestJobHandlers.Counting.runsPerJob.values()).allMatch(n -> n.get() == 1);
+        assertThat(TestJobHandlers.Counting.runsPerThread).as("both workers took part").hasSize(2);
+    }
+}
