@@ -46,6 +46,10 @@ public interface PortalConfig {
     @WithDefault("b24connector")
     String authConnector();
 
+    /** Time zone of the portal; dates sent to it carry this offset (task deadlines, filters). */
+    @WithDefault("Europe/Moscow")
+    java.time.ZoneId timeZone();
+
     /** The portal's request-rate limit (leaky bucket). */
     Rate rate();
 
