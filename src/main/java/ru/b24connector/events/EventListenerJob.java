@@ -1,0 +1,50 @@
+package ru.b24connector.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.jboss.logging.MDC;
+import ru.b24connector.jobs.Inbox;
+import ru.b24connector.jobs.Job;
+import ru.b24connector.jobs.JobHandler;
+import ru.b24connector.jobs.PermanentJobFailure;
+
+/** Runs one listener on one stored event. */
+@ApplicationScoped
+public class EventListenerJob implements JobHandler {
+
+    static final String TYPE = "b24.event.listener";
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    Instance<PortalEventListener> listeners;
+
+    @Inject
+    ObjectMapper json;
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public void handle(Job job) throws Exception {
+        JsonNode payload = json.readTree(job.payload);
+        String name = payload.path("listener").asText();
+        PortalEventListener listener = listeners.stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> new PermanentJobFailure("no event listener named " + name));
+        PortalEvent event = EventFanOutJob.load(inbox, payload.path("inboxId").asLong());
+        MDC.put("event", event.event());
+        event.entityId().ifPresent(id -> MDC.put("entityId", id));
+        try {
+            listener.on(event);
+        } finally {
+            MDC.remove("event");
+            MDC.remove("entityId");
+        }
+    }
+}

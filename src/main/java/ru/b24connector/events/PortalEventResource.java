@@ -1,0 +1,42 @@
+package ru.b24connector.events;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+import ru.b24connector.web.Problem;
+
+import java.util.Map;
+
+/** {@code POST /b24/events}: the portal's event handler. Stores the event, answers at once; work runs as jobs. */
+@Path("/b24/events")
+@Tag(name = "Portal events")
+public class PortalEventResource {
+
+    @Inject
+    PortalEventService events;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Receive a portal event (form-encoded, PHP-style arrays)")
+    @APIResponse(responseCode = "200", description = "Stored (or a repeat of a stored event)")
+    @APIResponse(responseCode = "400", description = "No event code")
+    @APIResponse(responseCode = "401", description = "auth[application_token] missing or wrong; nothing stored")
+    public RestResponse<?> receive(String body) {
+        PortalEventService.Outcome outcome = events.accept(body);
+        return switch (outcome.status()) {
+            case STORED, DUPLICATE, IGNORED -> RestResponse.ok(Map.of("status", outcome.status().name().toLowerCase(),
+                    "event", outcome.event()));
+            case FORGED -> Problem.of(401, "Unauthorized", "auth[application_token] is missing or wrong").toResponse();
+            case MALFORMED -> Problem.invalid(java.util.List.of(new Problem.FieldError("event", "required",
+                    "the event code is missing"))).toResponse();
+        };
+    }
+}

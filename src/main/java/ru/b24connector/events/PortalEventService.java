@@ -1,0 +1,78 @@
+package ru.b24connector.events;
+
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import ru.b24connector.jobs.Inbox;
+import ru.b24connector.registration.InstallService;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Accepts portal events: verifies the application token, stores the event in the inbox with its job, and
+ * nothing else, so the portal gets its answer in milliseconds. The same event delivered twice is stored once.
+ */
+@ApplicationScoped
+public class PortalEventService {
+
+    /** The inbox source of portal events. */
+    public static final String SOURCE = "b24-event";
+    /** The job that fans an event out to its listeners. */
+    public static final String JOB = "b24.event";
+
+    /** What happened to a posted event. */
+    public enum Status { STORED, DUPLICATE, IGNORED, FORGED, MALFORMED }
+
+    public record Outcome(Status status, String event) {
+    }
+
+    private static final Set<String> ALWAYS_STORED = Set.of("ONAPPUNINSTALL");
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    ApplicationTokenVerifier verifier;
+
+    @Inject
+    Instance<PortalEventListener> listeners;
+
+    @Inject
+    InstallService install;
+
+    public Outcome accept(String body) {
+        PhpForm form = PhpForm.parse(body);
+        String event = form.get("event").map(e -> e.trim().toUpperCase(Locale.ROOT)).orElse("");
+        if (event.isEmpty()) {
+            return new Outcome(Status.MALFORMED, event);
+        }
+        if ("ONAPPINSTALL".equals(event)) {
+            return new Outcome(install.installFromEvent(form) ? Status.STORED : Status.FORGED, event);
+        }
+        if (!verifier.verify(form)) {
+            Log.warnf("Refused %s: application token missing or wrong", event);
+            return new Outcome(Status.FORGED, event);
+        }
+        if (!ALWAYS_STORED.contains(event) && listeners.stream().noneMatch(l -> l.accepts(event))) {
+            return new Outcome(Status.IGNORED, event);
+        }
+        Inbox.Accepted accepted = inbox.accept(SOURCE, dedupKey(event, form), event, PortalSecrets.redact(body), JOB);
+        if (!accepted.duplicate()) {
+            Log.infof("Accepted %s %s as inbox %d", event, form.get("data", "FIELDS", "ID")
+                    .or(() -> form.get("data", "FIELDS_AFTER", "ID")).orElse(""), accepted.inboxId());
+        }
+        return new Outcome(accepted.duplicate() ? Status.DUPLICATE : Status.STORED, event);
+    }
+
+    /**
+     * Events carry no id: the portal's documented identity is member, event, entity and dispatch time. A genuine
+     * second change of the same entity in the same second folds into one, which is harmless: listeners re-read
+     * the entity and see its latest state.
+     */
+    static String dedupKey(String event, PhpForm form) {
+        String entity = form.get("data", "FIELDS", "ID").or(() -> form.get("data", "FIELDS_AFTER", "ID")).orElse("-");
+        return event + ":" + entity + ":" + form.get("ts").orElse("-") + ":" + form.get("auth", "member_id").orElse("-");
+    }
+}
