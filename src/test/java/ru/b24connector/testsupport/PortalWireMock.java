@@ -17,6 +17,13 @@ public class PortalWireMock implements QuarkusTestResourceLifecycleManager {
     public static final String WEBHOOK_PATH = "/rest/1/" + WEBHOOK_SECRET + "/";
 
     private static WireMockServer server;
+    private boolean oauth;
+
+    /** {@code mode=oauth}: configure local-application mode (client id/secret) instead of a webhook. */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        oauth = "oauth".equals(initArgs.get("mode"));
+    }
 
     @Override
     public synchronized Map<String, String> start() {
@@ -24,6 +31,11 @@ public class PortalWireMock implements QuarkusTestResourceLifecycleManager {
             server = new WireMockServer(WireMockConfiguration.options().dynamicPort()
                     .containerThreads(60).asynchronousResponseEnabled(false));
             server.start();
+        }
+        if (oauth) {
+            return Map.of("b24.client-id", "local.test.1", "b24.client-secret", "client-secret-xyz",
+                    "b24.oauth-url", server.baseUrl() + "/oauth/token/",
+                    "app.public-url", "https://connector.example.ru");
         }
         return Map.of("b24.webhook-url", server.baseUrl() + WEBHOOK_PATH,
                 "b24.oauth-url", server.baseUrl() + "/oauth/token/");
