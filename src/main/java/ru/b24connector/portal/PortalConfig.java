@@ -59,6 +59,19 @@ public interface PortalConfig {
     /** HTTP behaviour towards the portal. */
     Http http();
 
+    /** The portal's offline event queue, for when the portal cannot reach this service. */
+    OfflineEvents offlineEvents();
+
+    interface OfflineEvents {
+        /** Bind events as offline and poll {@code event.offline.get} instead of receiving them (OAuth mode). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** How often to poll the offline queue. */
+        @WithDefault("30s")
+        String every();
+    }
+
     interface Rate {
         /** Requests per second the portal drains (2 on ordinary plans, 5 on Enterprise). */
         @WithDefault("2")

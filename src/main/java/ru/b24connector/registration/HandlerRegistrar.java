@@ -61,6 +61,9 @@ public class HandlerRegistrar {
     AppConfig app;
 
     @Inject
+    ru.b24connector.portal.PortalConfig portalConfig;
+
+    @Inject
     Instance<PortalEventListener> listeners;
 
     @Inject
@@ -117,6 +120,10 @@ public class HandlerRegistrar {
                 changes.add("unbound " + event);
             }
         }
+        if (portalConfig.offlineEvents().enabled()) {
+            bindOffline(changes);
+            return;
+        }
         for (String event : wantedEvents()) {
             if (!bound.contains(event)) {
                 try {
@@ -127,6 +134,23 @@ public class HandlerRegistrar {
                     }
                 }
                 changes.add("bound " + event);
+            }
+        }
+    }
+
+    /** Offline bindings have no handler; the poller reads them. */
+    private void bindOffline(List<String> changes) {
+        Set<String> offline = new LinkedHashSet<>();
+        for (JsonNode binding : PortalClient.itemsOf(portal.call("event.get", Map.of()))) {
+            if (binding.path("offline").asInt() == 1) {
+                offline.add(binding.path("event").asText().toUpperCase());
+            }
+        }
+        for (String event : wantedEvents()) {
+            if (!offline.contains(event)) {
+                portal.call("event.bind", Map.of("event", event, "event_type", "offline",
+                        "auth_connector", portalConfig.authConnector()));
+                changes.add("bound " + event + " (offline)");
             }
         }
     }
