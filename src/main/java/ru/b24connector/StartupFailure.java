@@ -14,19 +14,26 @@ final class StartupFailure {
     }
 
     static void report(int exitCode, Throwable failure) {
+        lines(failure).forEach(System.err::println);
+        System.exit(exitCode == 0 && failure != null ? 1 : exitCode);
+    }
+
+    /** One "Configuration error: ..." line per configuration problem in the failure's causes. */
+    static java.util.List<String> lines(Throwable failure) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ConfigValidationException invalid) {
                 for (int i = 0; i < invalid.getProblemCount(); i++) {
-                    System.err.println("Configuration error: " + envNamesIn(invalid.getProblem(i).getMessage()));
+                    lines.add("Configuration error: " + envNamesIn(invalid.getProblem(i).getMessage()));
                 }
                 break;
             }
             if (t instanceof ConfigurationProblem problem) {
-                System.err.println("Configuration error: " + problem.getMessage());
+                lines.add("Configuration error: " + problem.getMessage());
                 break;
             }
         }
-        System.exit(exitCode == 0 && failure != null ? 1 : exitCode);
+        return lines;
     }
 
     /** {@code b24.rate.burst} → {@code B24_RATE_BURST}, the name in .env.example. */
