@@ -1,0 +1,192 @@
+package ru.b24connector.robots;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import ru.b24connector.jobs.Inbox;
+import ru.b24connector.jobs.Job;
+import ru.b24connector.jobs.JobHandler;
+import ru.b24connector.jobs.JobQueue;
+import ru.b24connector.jobs.PermanentJobFailure;
+import ru.b24connector.portal.PortalBatch;
+import ru.b24connector.portal.PortalClient;
+import ru.b24connector.tasks.TaskService;
+import ru.b24connector.tasks.TaskSpec;
+import ru.b24connector.tasks.TrackedTask;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code request_info}: asks a colleague a question about the deal as a task, waits until the task is completed,
+ * stores question and answer on the deal's timeline and returns the answer (the colleague's last comment on the
+ * task, else the task's result). When the robot's timeout passes first, the portal is told so.
+ */
+@ApplicationScoped
+public class RequestInfoRobot implements Robot, JobHandler {
+
+    static final String ANSWER_JOB = "robot.request_info.finish";
+    private static final String KEY_PREFIX = "robot:request_info:";
+
+    @Inject
+    TaskService tasks;
+
+    @Inject
+    PortalClient portal;
+
+    @Inject
+    RobotService robots;
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    JobQueue jobs;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+
+    @Override
+    public String code() {
+        return "request_info";
+    }
+
+    @Override
+    public RobotDefinition definition() {
+        LinkedHashMap<String, RobotDefinition.Property> in = new LinkedHashMap<>();
+        in.put("question", RobotDefinition.Property.of("Вопрос", "Question", "text", true));
+        in.put("ask_user", RobotDefinition.Property.of("Кого спросить", "Ask user", "user", true));
+        in.put("deadline_hours", RobotDefinition.Property.of("Срок ответа, часов", "Answer within, hours", "int", false)
+                .withDefault("24"));
+        LinkedHashMap<String, RobotDefinition.Property> out = new LinkedHashMap<>();
+        out.put("answer", RobotDefinition.Property.of("Ответ", "Answer", "text", false));
+        return new RobotDefinition(Map.of("ru", "Запросить информацию у коллеги", "en", "Request information"),
+                Map.of("ru", "Задача коллеге с вопросом; ответ сохраняется в сделке и возвращается",
+                        "en", "A task with a question for a colleague; the answer is stored on the deal and returned"),
+                in, out);
+    }
+
+    @Override
+    public RobotResult run(RobotCall call) {
+        long dealId = call.dealId();
+        String question = call.required("question");
+        long askUser = call.user("ask_user");
+        int hours = call.integer("deadline_hours", 1, 24 * 365, 24);
+        TrackedTask task = tasks.create(new TaskSpec(KEY_PREFIX + call.eventToken(), "robot:request_info", dealId,
+                "Вопрос по сделке #" + dealId, question + "\n\nОтветьте комментарием к задаче и завершите её.",
+                askUser, clock.instant().plus(Duration.ofHours(hours)), call.userId().orElse(null)));
+        Instant expires = call.timeoutSeconds() > 0
+                ? Instant.ofEpochSecond(call.receivedAtEpochSecond()).plusSeconds(call.timeoutSeconds()) : null;
+        QuarkusTransaction.requiringNew().run(() -> {
+            boolean exists = !em.createQuery("from RobotWait where inboxId = :i", RobotWait.class)
+                    .setParameter("i", call.inboxId()).getResultList().isEmpty();
+            if (!exists) {
+                RobotWait wait = new RobotWait();
+                wait.inboxId = call.inboxId();
+                wait.taskId = task.taskId;
+                wait.dealId = dealId;
+                wait.askUser = askUser;
+                wait.question = question;
+                wait.status = RobotWait.Status.WAITING;
+                wait.expiresAt = expires;
+                wait.createdAt = clock.instant();
+                wait.updatedAt = wait.createdAt;
+                em.persist(wait);
+            }
+        });
+        return RobotResult.later();
+    }
+
+    /** The asked task is done: finish the robot run in a job of its own, so a failure is retried. */
+    void onTaskCompleted(@Observes TaskService.TaskCompleted completed) {
+        if (completed.dedupKey().startsWith(KEY_PREFIX)) {
+            jobs.enqueue(ANSWER_JOB, "task:" + completed.taskId(), Map.of("taskId", completed.taskId()));
+        }
+    }
+
+    @Scheduled(identity = "request-info-timeouts", every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void trigger() {
+        expireOverdue();
+    }
+
+    /** Ends waits whose robot timeout has passed: the portal gets "no answer" instead of silence. */
+    public int expireOverdue() {
+        List<RobotWait> overdue = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                        "from RobotWait where status = :s and expiresAt < :now", RobotWait.class)
+                .setParameter("s", RobotWait.Status.WAITING).setParameter("now", clock.instant()).getResultList());
+        for (RobotWait wait : overdue) {
+            jobs.enqueue(ANSWER_JOB, "timeout:" + wait.id, Map.of("waitId", wait.id, "timeout", true));
+        }
+        return overdue.size();
+    }
+
+    @Override
+    public String type() {
+        return ANSWER_JOB;
+    }
+
+    @Override
+    public void handle(Job job) throws Exception {
+        JsonNode payload = json.readTree(job.payload);
+        RobotWait wait = QuarkusTransaction.requiringNew().call(() -> payload.has("waitId")
+                ? em.find(RobotWait.class, payload.path("waitId").asLong())
+                : em.createQuery("from RobotWait where taskId = :t", RobotWait.class)
+                .setParameter("t", payload.path("taskId").asLong()).getResultStream().findFirst().orElse(null));
+        if (wait == null || wait.status != RobotWait.Status.WAITING) {
+            return; // finished already (answered, or timed out)
+        }
+        RobotCall call = robots.load(inbox.find(wait.inboxId)
+                .orElseThrow(() -> new PermanentJobFailure("robot call " + wait.inboxId + " is gone")));
+        // answer the portal first, then record it: a crash in between re-sends, and the portal refuses a
+        // second answer for the same event token, which RobotService treats as done
+        if (payload.path("timeout").asBoolean()) {
+            robots.answer(call, RobotResult.of(Map.of("answer", ""),
+                    "No answer from user " + wait.askUser + " before the robot's timeout"));
+            finish(wait, RobotWait.Status.TIMED_OUT, null);
+            return;
+        }
+        String answer = answerOf(wait.taskId);
+        PortalBatch comment = PortalBatch.create().add("qa", "crm.timeline.comment.add", Map.of("fields", Map.of(
+                "ENTITY_ID", wait.dealId, "ENTITY_TYPE", "deal",
+                "COMMENT", "Вопрос: " + wait.question + "\nОтвет ([USER=" + wait.askUser + "]): " + answer)));
+        portal.batch(comment).result("qa");
+        robots.answer(call, RobotResult.of(Map.of("answer", answer), "Answered by user " + wait.askUser));
+        finish(wait, RobotWait.Status.ANSWERED, answer);
+    }
+
+    private String answerOf(long taskId) {
+        JsonNode comments = portal.call("task.commentitem.getlist", Map.of("TASKID", taskId, "ORDER", Map.of("ID", "desc")));
+        for (JsonNode comment : PortalClient.itemsOf(comments)) {
+            String text = comment.path("POST_MESSAGE").asText("").trim();
+            if (!text.isEmpty()) {
+                return text;
+            }
+        }
+        Log.infof("Task %d was completed without a comment; the answer is empty", taskId);
+        return "";
+    }
+
+    private void finish(RobotWait wait, RobotWait.Status status, String answer) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            RobotWait row = em.find(RobotWait.class, wait.id);
+            row.status = status;
+            row.answer = answer;
+            row.updatedAt = clock.instant();
+        });
+    }
+}
