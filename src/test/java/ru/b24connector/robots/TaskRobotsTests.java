@@ -130,11 +130,12 @@ class TaskRobotsTests {
                 .property("new_responsible", "user_8"));
 
         portal.verify(1, postRequestedFor(urlPathEqualTo(HOOK + "batch"))
-                .withRequestBody(containing("crm.deal.update?id=303&fields[ASSIGNED_BY_ID]=8"))
+                .withRequestBody(containing("crm.deal.update?")).withRequestBody(containing("id=303"))
+                .withRequestBody(containing("fields[ASSIGNED_BY_ID]=8"))
                 .withRequestBody(containing("tasks.task.update?")).withRequestBody(containing("taskId=9004"))
                 .withRequestBody(containing("fields[RESPONSIBLE_ID]=8"))
-                .withRequestBody(containing("im.notify.system.add?USER_ID=8"))
-                .withRequestBody(containing("im.notify.system.add?USER_ID=7")));
+                .withRequestBody(matchingJsonPath("$.cmd.notifyNew", containing("USER_ID=8")))
+                .withRequestBody(matchingJsonPath("$.cmd.notifyOld", containing("USER_ID=7"))));
         portal.verify(1, postRequestedFor(urlPathEqualTo(HOOK + "bizproc.event.send")).withRequestBody(equalToJson(
                 "{\"EVENT_TOKEN\":\"t-reassign\",\"RETURN_VALUES\":{\"moved_tasks\":1},"
                         + "\"LOG_MESSAGE\":\"Deal and 1 task(s) moved to user 8\"}")));
