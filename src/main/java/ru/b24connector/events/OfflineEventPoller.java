@@ -45,10 +45,15 @@ public class OfflineEventPoller {
     @Inject
     Inbox inbox;
 
+    @Inject
+    ru.b24connector.cluster.PeriodGate gate;
+
     @Scheduled(identity = "offline-events", every = "${b24.offline-events.every:30s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void trigger() {
-        if (config.offlineEvents().enabled() && credentials.oauthMode() && credentials.configured()) {
+        if (config.offlineEvents().enabled() && credentials.oauthMode() && credentials.configured()
+                && gate.tryStart("offline-events", io.quarkus.runtime.configuration.DurationConverter
+                .parseDuration(config.offlineEvents().every()))) {
             pollOnce();
         }
     }

@@ -82,6 +82,10 @@ public interface PortalConfig {
         @WithDefault("50")
         @Min(value = 1, message = "must be at least 1")
         int burst();
+
+        /** Keep the bucket in the database, shared by all replicas (off: per replica, in memory). */
+        @WithDefault("true")
+        boolean shared();
     }
 
     interface Operating {

@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  * <li>Request rate: the portal's leaky bucket (drain {@code rate}/s, threshold {@code burst}), mirrored as a GCRA
  * schedule: each call reserves the next free slot under a lock and then waits for it outside the lock, so callers
- * are served in order and a burst beyond the threshold is spread at the drain rate.</li>
+ * are served in order and a burst beyond the threshold is spread at the drain rate. The schedule lives in the
+ * database by default ({@link SharedRateSchedule}), so replicas share the portal's rate instead of multiplying it;
+ * in memory when {@code b24.rate.shared=false}.</li>
  * <li>Execution-time budget: per method, the {@code time.operating} the portal reported last; past the safety share
  * of the budget (or after {@code OPERATION_TIME_LIMIT}) calls of that method wait for {@code operating_reset_at}.</li>
  * </ul>
@@ -37,6 +39,9 @@ public class PortalGovernor {
 
     @Inject
     MeterRegistry metrics;
+
+    @Inject
+    SharedRateSchedule shared;
 
     private record Budget(double operating, long resetAtEpochSecond, boolean blocked) {
     }
@@ -69,6 +74,10 @@ public class PortalGovernor {
 
     /** {@code QUERY_LIMIT_EXCEEDED}: someone else shares the bucket; assume it is full and drain from there. */
     void throttled() {
+        if (config.rate().shared()) {
+            shared.full(toleranceNanos() / 1000);
+            return;
+        }
         synchronized (bucketLock) {
             long now = System.nanoTime();
             theoreticalArrivalNanos = Math.max(theoreticalArrivalNanos, now + toleranceNanos());
@@ -77,6 +86,7 @@ public class PortalGovernor {
 
     /** Forgets all state, as after a restart; for tests that must not inherit an earlier test's bucket. */
     void reset() {
+        shared.reset();
         synchronized (bucketLock) {
             theoreticalArrivalNanos = Long.MIN_VALUE;
         }
@@ -99,6 +109,13 @@ public class PortalGovernor {
     }
 
     private void waitForSlot() {
+        if (config.rate().shared()) {
+            long waitMicros = shared.reserve(intervalNanos() / 1000, toleranceNanos() / 1000);
+            if (waitMicros > 0) {
+                sleepMillis(waitMicros / 1000 + 1);
+            }
+            return;
+        }
         long waitNanos;
         synchronized (bucketLock) {
             long now = System.nanoTime();

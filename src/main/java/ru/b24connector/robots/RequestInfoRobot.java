@@ -56,6 +56,9 @@ public class RequestInfoRobot implements Robot, JobHandler {
     EntityManager em;
 
     @Inject
+    ru.b24connector.cluster.PeriodGate gate;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -121,7 +124,9 @@ public class RequestInfoRobot implements Robot, JobHandler {
 
     @Scheduled(identity = "request-info-timeouts", every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void trigger() {
-        expireOverdue();
+        if (gate.tryStart("request-info-timeouts", Duration.ofMinutes(1))) {
+            expireOverdue();
+        }
     }
 
     /** Ends waits whose robot timeout has passed: the portal gets "no answer" instead of silence. */
