@@ -7,7 +7,7 @@ import io.quarkus.qute.TemplateInstance;
  * Type-checked templates of the mails to dealers, in {@code templates/DealerMailer/}: one body and one subject
  * per language. {@link MailTemplates} renders them, or an administrator's override of the same name.
  */
-@CheckedTemplate
+@CheckedTemplate(basePath = "DealerMailer")
 public class DealerMailer {
 
     static native TemplateInstance decision_ru(DecisionMail mail);
