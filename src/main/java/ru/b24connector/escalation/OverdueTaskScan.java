@@ -1,6 +1,7 @@
 package ru.b24connector.escalation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,6 +59,9 @@ public class OverdueTaskScan {
     @Inject
     Clock clock;
 
+    @Inject
+    MeterRegistry metrics;
+
     /** Runs one pass; the scheduler calls it every {@code ESCALATION_EVERY}, tests call it directly. */
     public Result runOnce() {
         Instant now = clock.instant();
@@ -76,7 +80,14 @@ public class OverdueTaskScan {
                 Log.warnf("Escalation: task %d is not in the portal's answer (deleted?); skipped", task.taskId);
                 continue;
             }
-            tasks.apply(task.taskId, state);
+            try {
+                tasks.apply(task.taskId, state);
+            } catch (RuntimeException e) {
+                // another replica recorded the same task at the same moment (optimistic lock): it escalates it
+                Log.warnf("Escalation: task %d not updated from the portal, skipped this pass: %s", task.taskId,
+                        e.getMessage());
+                continue;
+            }
             Optional<TrackedTask> fresh = tasks.findByTaskId(task.taskId);
             if (fresh.isPresent() && fresh.get().status == TrackedTask.Status.OPEN
                     && !policy.due(fresh.get().escalationLevel, fresh.get().deadline, now).isEmpty()) {
@@ -139,6 +150,7 @@ public class OverdueTaskScan {
         });
         if (marked) {
             task.escalationLevel = level.number();
+            metrics.counter("connector.escalation.levels", "level", String.valueOf(level.number())).increment();
             Log.infof("Task %d on deal %s escalated to level %d (%s)", task.taskId, task.dealId, level.number(),
                     steps.stream().map(s -> s.action().name()).collect(Collectors.joining(", ")));
         }

@@ -1,6 +1,7 @@
 package ru.b24connector.mail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
@@ -34,6 +35,9 @@ class DecisionMailHandler implements JobHandler {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    MeterRegistry metrics;
 
     @Override
     public String type() {
@@ -76,9 +80,11 @@ class DecisionMailHandler implements JobHandler {
             mailer.send(Mail.withHtml(row.recipient, row.subject, row.body).addHeader("Message-ID", row.messageId));
         } catch (RuntimeException e) {
             mails.attemptFailed(row.id, e.getClass().getSimpleName() + ": " + e.getMessage());
+            metrics.counter("connector.mail.sent", "outcome", "failed").increment();
             throw e;
         }
         mails.sent(row.id);
+        metrics.counter("connector.mail.sent", "outcome", "sent").increment();
         Log.infof("Decision mail for deal %d sent (Message-ID %s)", row.dealId, row.messageId);
     }
 }

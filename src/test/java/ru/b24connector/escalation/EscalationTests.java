@@ -28,6 +28,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.and;
@@ -242,6 +246,57 @@ class EscalationTests {
         portal.verify(1, notificationTo(newResponsible, task.taskId));
         portal.verify(0, notificationTo(RESPONSIBLE, task.taskId));
         portal.verify(1, notificationTo(HEAD, task.taskId));
+    }
+
+    @Test
+    void twoReplicasScanningAtOnceCarryOutTheLevelOnce() throws Exception {
+        Instant deadline = T0.plus(Duration.ofHours(1));
+        TrackedTask task = aTrackedTask(130, RESPONSIBLE, deadline);
+        givenPortalTask(task.taskId, "3", deadline, RESPONSIBLE);
+        givenUser(RESPONSIBLE, 5);
+        givenDepartments("""
+                [{"ID":"5","NAME":"Claims","PARENT":"0","UF_HEAD":"3"}]""");
+        at(deadline.plusSeconds(1));
+
+        ExecutorService replicas = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<OverdueTaskScan.Result>> runs = replicas.invokeAll(
+                    List.of(() -> scan.runOnce(), () -> scan.runOnce()));
+            int reached = 0;
+            for (Future<OverdueTaskScan.Result> run : runs) {
+                reached += run.get().levelsReached();
+            }
+            assertThat(reached).isEqualTo(1);
+        } finally {
+            replicas.shutdown();
+        }
+        worker.runDue();
+
+        portal.verify(1, notificationTo(RESPONSIBLE, task.taskId));
+        portal.verify(1, notificationTo(HEAD, task.taskId));
+    }
+
+    @Test
+    void afterADowntimeEveryMissedLevelIsCarriedOutInOrderOnce() {
+        Instant deadline = T0.plus(Duration.ofHours(1));
+        TrackedTask task = aTrackedTask(131, RESPONSIBLE, deadline);
+        givenPortalTask(task.taskId, "3", deadline, RESPONSIBLE);
+        givenUser(RESPONSIBLE, 5);
+        givenDepartments("""
+                [{"ID":"5","NAME":"Claims","PARENT":"0","UF_HEAD":"3"}]""");
+        portal.stubFor(portalCall("tasks.task.add").willReturn(ok("{\"task\":{\"id\":\"" + ids.incrementAndGet() + "\"}}")));
+        portal.stubFor(portalCall("crm.timeline.comment.add").willReturn(ok("992")));
+
+        at(deadline.plus(Duration.ofDays(1)));
+        assertThat(scan.runOnce().levelsReached()).isEqualTo(2);
+        worker.runDue();
+
+        portal.verify(1, notificationTo(RESPONSIBLE, task.taskId));
+        portal.verify(1, notificationTo(HEAD, task.taskId));
+        portal.verify(1, postRequestedFor(urlPathEqualTo(HOOK + "tasks.task.add")).withRequestBody(
+                matchingJsonPath("$.fields.RESPONSIBLE_ID", equalTo(String.valueOf(HEAD)))));
+        portal.verify(1, postRequestedFor(urlPathEqualTo(HOOK + "crm.timeline.comment.add")));
+        assertThat(level(task)).isEqualTo(2);
     }
 
     @Test
