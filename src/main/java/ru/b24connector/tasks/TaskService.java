@@ -145,9 +145,27 @@ public class TaskService {
         }));
     }
 
-    /** Raises the escalation level of a task; false if it was already at or past that level (done elsewhere). */
+    /** Open tasks past their deadline, oldest deadline first. */
+    public List<TrackedTask> overdue(Instant now, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> tasks.openPastDeadline(now, limit));
+    }
+
+    /**
+     * Open tasks past their deadline that have not reached escalation {@code level} yet, oldest deadline first,
+     * leaving out those created by {@code exceptSource} (escalation's own tasks must not escalate in a loop).
+     */
+    public List<TrackedTask> overdueBelowLevel(Instant now, int level, String exceptSource, int limit) {
+        return QuarkusTransaction.requiringNew().call(
+                () -> tasks.openPastDeadlineBelowLevel(now, level, exceptSource, limit));
+    }
+
+    /**
+     * Raises the escalation level of a task; false if it was already at or past that level (done elsewhere).
+     * Joins the caller's transaction when there is one, so the level and the work it stands for (queued jobs)
+     * commit together; a concurrent raise of the same row fails that transaction (optimistic lock).
+     */
     public boolean markEscalated(long trackedId, int level) {
-        return QuarkusTransaction.requiringNew().call(() -> {
+        return QuarkusTransaction.joiningExisting().call(() -> {
             TrackedTask row = tasks.findById(trackedId);
             if (row == null || row.escalationLevel >= level || row.status != TrackedTask.Status.OPEN) {
                 return false;

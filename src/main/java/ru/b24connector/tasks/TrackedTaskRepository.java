@@ -27,4 +27,9 @@ public class TrackedTaskRepository implements PanacheRepository<TrackedTask> {
         return find("status = ?1 and deadline < ?2 order by deadline", TrackedTask.Status.OPEN, now)
                 .page(0, limit).list();
     }
+
+    public List<TrackedTask> openPastDeadlineBelowLevel(Instant now, int level, String exceptSource, int limit) {
+        return find("status = ?1 and deadline < ?2 and escalationLevel < ?3 and source <> ?4 order by deadline",
+                TrackedTask.Status.OPEN, now, level, exceptSource).page(0, limit).list();
+    }
 }

@@ -1,0 +1,36 @@
+package ru.b24connector.escalation;
+
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import ru.b24connector.portal.PortalClient;
+
+/** Runs the overdue scan every {@code ESCALATION_EVERY} ({@code off} stops it). */
+@ApplicationScoped
+class EscalationJob {
+
+    @Inject
+    OverdueTaskScan scan;
+
+    // SKIP prevents overlap on one replica; across replicas the level guard in the scan keeps each level once
+    @Scheduled(identity = "escalation", every = "${escalation.every:5m}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = PortalNotConfigured.class)
+    void trigger() {
+        scan.runOnce();
+    }
+
+    /** Without a portal there is nothing to check or notify: skip quietly instead of failing every period. */
+    @Singleton
+    static class PortalNotConfigured implements Scheduled.SkipPredicate {
+
+        @Inject
+        PortalClient portal;
+
+        @Override
+        public boolean test(ScheduledExecution execution) {
+            return !portal.configured();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package ru.b24connector.testsupport;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.Map;
+
+/**
+ * A real SMTP server (GreenMail) on a free port for the Quarkus mailer, shared by every Quarkus start of the run.
+ * {@link #down()} and {@link #up()} stop and restart it on the same port, to test an SMTP outage.
+ */
+public class GreenMailResource implements QuarkusTestResourceLifecycleManager {
+
+    private static ServerSetup setup;
+    private static GreenMail server;
+
+    @Override
+    public synchronized Map<String, String> start() {
+        if (server == null) {
+            setup = new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+            up();
+        }
+        return Map.of("quarkus.mailer.host", "127.0.0.1",
+                "quarkus.mailer.port", String.valueOf(setup.getPort()),
+                "quarkus.mailer.start-tls", "DISABLED",
+                "quarkus.mailer.mock", "false");
+    }
+
+    /** The running server, to read what it received. */
+    public static synchronized GreenMail server() {
+        return server;
+    }
+
+    /** Stops the server: the port refuses connections. */
+    public static synchronized void down() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    /** Starts a fresh server on the same port. */
+    public static synchronized void up() {
+        server = new GreenMail(setup);
+        server.start();
+    }
+
+    @Override
+    public void stop() {
+        // shared by every Quarkus start of this test run
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
