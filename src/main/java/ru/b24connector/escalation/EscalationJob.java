@@ -14,11 +14,20 @@ class EscalationJob {
     @Inject
     OverdueTaskScan scan;
 
-    // SKIP prevents overlap on one replica; across replicas the level guard in the scan keeps each level once
+    @Inject
+    ru.b24connector.cluster.PeriodGate gate;
+
+    @Inject
+    EscalationConfig config;
+
+    // SKIP prevents overlap on one replica; the gate makes one replica scan per period, and the level guard in
+    // the scan keeps each level once even if two scans overlap
     @Scheduled(identity = "escalation", every = "${escalation.every:5m}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = PortalNotConfigured.class)
     void trigger() {
-        scan.runOnce();
+        if (gate.tryStart("escalation", io.quarkus.runtime.configuration.DurationConverter.parseDuration(config.every()))) {
+            scan.runOnce();
+        }
     }
 
     /** Without a portal there is nothing to check or notify: skip quietly instead of failing every period. */
