@@ -12,6 +12,7 @@ import java.util.Map;
  */
 public class MariaDbResource implements QuarkusTestResourceLifecycleManager {
 
+    private static final String RUNNING_URL = "b24connector.test.embedded-jdbc-url";
     private static EmbeddedMariaDb embedded;
 
     @Override
@@ -20,18 +21,24 @@ public class MariaDbResource implements QuarkusTestResourceLifecycleManager {
         if (external != null && !external.isBlank()) {
             return Map.of();
         }
-        if (embedded == null) {
+        // a test profile restarts Quarkus in a new class loader, where this class's statics are fresh: the JVM-wide
+        // system property is what tells it the server of this test run is already up
+        String url = System.getProperty(RUNNING_URL);
+        if (url == null) {
             Path dir = Path.of("target", "test-db-" + ProcessHandle.current().pid(), "data");
             embedded = EmbeddedMariaDb.start(dir, 0);
+            url = embedded.jdbcUrl();
+            System.setProperty(RUNNING_URL, url);
         }
-        return Map.of("quarkus.datasource.jdbc.url", embedded.jdbcUrl(),
+        return Map.of("quarkus.datasource.jdbc.url", url,
                 "quarkus.datasource.username", "root",
                 "quarkus.datasource.password", "");
     }
 
     /** JDBC URL the tests use, for tests that need a second connection (e.g. a second "replica"). */
     public static String jdbcUrl() {
-        return embedded != null ? embedded.jdbcUrl() : System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
+        String url = System.getProperty(RUNNING_URL);
+        return url != null ? url : System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
     }
 
     @Override

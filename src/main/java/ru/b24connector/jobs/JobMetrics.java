@@ -1,0 +1,78 @@
+package ru.b24connector.jobs;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Queue gauges for dashboards and alerts: jobs per status ({@code connector_jobs{status}}) and the age of the
+ * oldest due job ({@code connector_jobs_oldest_queued_seconds}). Refreshed on a schedule so a scrape never
+ * queries the database.
+ */
+@ApplicationScoped
+public class JobMetrics {
+
+    private final Map<Job.Status, AtomicLong> byStatus = new EnumMap<>(Job.Status.class);
+    private final AtomicLong oldestQueuedSeconds = new AtomicLong();
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    JobQueue queue;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    void register(@Observes StartupEvent event) {
+        for (Job.Status status : Job.Status.values()) {
+            AtomicLong value = new AtomicLong();
+            byStatus.put(status, value);
+            Gauge.builder("connector.jobs", value, AtomicLong::get).tag("status", status.name())
+                    .description("Jobs in the queue by status").register(registry);
+        }
+        Gauge.builder("connector.jobs.oldest.queued", oldestQueuedSeconds, AtomicLong::get).baseUnit("seconds")
+                .description("How long the oldest due job has been waiting").register(registry);
+    }
+
+    @Scheduled(identity = "job-metrics", every = "15s")
+    void trigger() {
+        refresh();
+    }
+
+    /** Reads the queue's numbers into the gauges. */
+    @Transactional
+    public void refresh() {
+        queue.countByStatus().forEach((status, count) -> byStatus.get(status).set(count));
+        Object oldest = em.createNativeQuery("SELECT MIN(run_at) FROM job WHERE status = 'QUEUED' AND run_at <= ?1")
+                .setParameter(1, Timestamp.from(clock.instant())).getSingleResult();
+        oldestQueuedSeconds.set(oldest == null ? 0
+                : Math.max(0, Duration.between(toInstant(oldest), clock.instant()).toSeconds()));
+    }
+
+    private static java.time.Instant toInstant(Object value) {
+        if (value instanceof Timestamp t) {
+            return t.toInstant();
+        }
+        if (value instanceof java.time.LocalDateTime l) {
+            return l.atZone(java.time.ZoneId.systemDefault()).toInstant();
+        }
+        return java.time.Instant.parse(value.toString());
+    }
+}
