@@ -8,7 +8,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -27,6 +29,8 @@ import java.util.Map;
 /** The admin API: jobs, dead letters and registration. Protected by {@link AdminTokenFilter}. */
 @Path("/admin")
 @Produces(MediaType.APPLICATION_JSON)
+@SecurityScheme(securitySchemeName = "adminToken", type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "ADMIN_API_TOKEN")
 @Tag(name = "Admin")
 @SecurityRequirement(name = "adminToken")
 public class AdminResource {

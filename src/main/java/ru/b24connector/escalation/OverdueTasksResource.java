@@ -13,7 +13,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code GET /admin/overdue-tasks}: the overdue tracked tasks and their escalation level. */
 @Path("/admin/overdue-tasks")
-@Tag(name = "admin")
+@Tag(name = "Admin")
+@org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement(name = "adminToken")
 public class OverdueTasksResource {
 
     @Inject

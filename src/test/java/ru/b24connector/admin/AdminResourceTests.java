@@ -61,6 +61,15 @@ class AdminResourceTests {
     }
 
     @Test
+    void theAdminApiIsDocumentedInOpenApiWithItsBearerScheme() {
+        given().accept("application/json").get("/q/openapi")
+                .then().statusCode(200)
+                .body("components.securitySchemes.adminToken.scheme", equalTo("bearer"))
+                .body("paths.'/admin/jobs'.get.security[0].adminToken", org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/admin/jobs/{id}/replay'.post.summary", org.hamcrest.Matchers.containsString("dead-lettered"));
+    }
+
+    @Test
     void aWrongStatusNamesTheFieldAndTheRule() {
         given().header("Authorization", ADMIN).get("/admin/jobs?status=LOST")
                 .then().statusCode(400).body("errors[0].field", equalTo("status"))
