@@ -1,5 +1,6 @@
 package ru.b24connector.process;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -19,8 +20,9 @@ import java.util.Optional;
  */
 class ProcessAdminFilter {
 
+    // looked up per request: filters are built while Quarkus starts, before runtime config mappings exist
     @Inject
-    AdminConfig admin;
+    Instance<AdminConfig> admin;
 
     @ServerRequestFilter
     Optional<RestResponse<Problem>> requireAdminToken(ContainerRequestContext request) {
@@ -30,7 +32,7 @@ class ProcessAdminFilter {
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
-        boolean ok = admin.apiToken().filter(t -> !t.isBlank()).map(expected -> MessageDigest.isEqual(
+        boolean ok = admin.get().apiToken().filter(t -> !t.isBlank()).map(expected -> MessageDigest.isEqual(
                 expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))).orElse(false);
         if (ok) {
             return Optional.empty();

@@ -54,6 +54,8 @@ public final class ProcessFileLoader {
     /** The shipped reclamation process (process A), used when PROCESS_FILE is unset. */
     public static final String DEFAULT_RESOURCE = "processes/reclamation.yaml";
 
+    private static final String CLASSPATH = "classpath:";
+
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper(YAML)
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
@@ -67,6 +69,7 @@ public final class ProcessFileLoader {
     private final Optional<Integer> reclamationCategory;
     private final ZoneId defaultZone;
     private final Map<String, Integer> lines = new HashMap<>();
+    private WorkCalendar calendar;
 
     private ProcessFileLoader(String source, Optional<Integer> reclamationCategory, ZoneId defaultZone) {
         this.source = source;
@@ -74,26 +77,29 @@ public final class ProcessFileLoader {
         this.defaultZone = defaultZone;
     }
 
-    /** Reads the file at {@code file}, or the shipped process A when empty. */
+    /**
+     * Reads the file at {@code file} ({@code classpath:<resource>} for a file shipped in the application, e.g.
+     * {@code classpath:processes/examples/follow-ups.yaml}), or the shipped process A when empty.
+     */
     public static ProcessDefinition load(Optional<Path> file, Optional<Integer> reclamationCategory,
                                          ZoneId defaultZone) {
-        if (file.isEmpty()) {
-            try (InputStream in = Thread.currentThread().getContextClassLoader()
-                    .getResourceAsStream(DEFAULT_RESOURCE)) {
+        String name = file.map(Path::toString).orElse(CLASSPATH + DEFAULT_RESOURCE);
+        if (name.startsWith(CLASSPATH)) {
+            String resource = name.substring(CLASSPATH.length());
+            try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
-                    throw new ProcessFileException(DEFAULT_RESOURCE, 0, "missing from the application");
+                    throw new ProcessFileException(name, 0, "no such file in the application");
                 }
-                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "classpath:" + DEFAULT_RESOURCE,
-                        reclamationCategory, defaultZone);
+                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name, reclamationCategory,
+                        defaultZone);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        Path path = file.get();
         try {
-            return parse(Files.readString(path), path.toString(), reclamationCategory, defaultZone);
+            return parse(Files.readString(file.get()), name, reclamationCategory, defaultZone);
         } catch (IOException e) {
-            throw new ProcessFileException(path.toString(), 0, "cannot be read (" + e.getClass().getSimpleName()
+            throw new ProcessFileException(name, 0, "cannot be read (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
         }
     }
@@ -116,10 +122,10 @@ public final class ProcessFileLoader {
             rememberLines(yaml);
             file = MAPPER.readValue(yaml, ProcessFile.class);
         } catch (UnrecognizedPropertyException e) {
-            throw fail(e.getLocation(), "unknown key '" + e.getPropertyName() + "' (expected one of "
+            throw fail(pointerOf(e), e.getLocation(), "unknown key '" + e.getPropertyName() + "' (expected one of "
                     + e.getKnownPropertyIds() + ")");
         } catch (JsonMappingException e) {
-            throw fail(e.getLocation(), "'" + pathOf(e) + "' " + shortMessage(e));
+            throw fail(pointerOf(e), e.getLocation(), "'" + pathOf(e) + "' " + shortMessage(e));
         } catch (JsonProcessingException e) {
             throw fail(e.getLocation(), "is not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " "));
         } catch (IOException e) {
@@ -133,7 +139,7 @@ public final class ProcessFileLoader {
 
     private ProcessDefinition check(ProcessFile file) {
         String name = file.name() == null || file.name().isBlank() ? "process" : file.name();
-        WorkCalendar calendar = calendar(file.calendar());
+        calendar = calendar(file.calendar());
         Map<String, ProcessDefinition.Directory> directories = new LinkedHashMap<>();
         if (file.directories() != null) {
             file.directories().forEach((key, d) -> {
@@ -345,7 +351,8 @@ public final class ProcessFileLoader {
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
             case "w" -> working ? null : Duration.ofDays(7 * n);
-            default -> Duration.ofDays(n);
+            // a working day is as long as the calendar's working hours
+            default -> working ? calendar.day().multipliedBy(n) : Duration.ofDays(n);
         };
         if (amount == null) {
             throw fail(at, "weeks cannot be counted in working time; use days, e.g. 5d working");
@@ -361,7 +368,6 @@ public final class ProcessFileLoader {
         return d.amount();
     }
 
-    /** In working time "1d" is one working day: the calendar converts it. */
     private WorkCalendar calendar(ProcessFile.Calendar c) {
         String at = "/calendar";
         ZoneId zone = defaultZone;
@@ -456,6 +462,21 @@ public final class ProcessFileLoader {
             line = lines.get(p);
         }
         return new ProcessFileException(source, line == null ? 0 : line, problem);
+    }
+
+    /** The line of the key the error is about (Jackson's own location may point past its value). */
+    private ProcessFileException fail(String pointer, JsonLocation location, String problem) {
+        Integer line = lines.get(pointer);
+        return line != null ? new ProcessFileException(source, line, problem) : fail(location, problem);
+    }
+
+    private static String pointerOf(JsonMappingException e) {
+        StringBuilder pointer = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            String part = r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex());
+            pointer.append('/').append(part.replace("~", "~0").replace("/", "~1"));
+        }
+        return pointer.toString();
     }
 
     private ProcessFileException fail(JsonLocation location, String problem) {
