@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import ru.b24connector.events.PhpForm;
 import ru.b24connector.events.PortalEvent;
 import ru.b24connector.jobs.JobWorker;
+import ru.b24connector.portal.PortalLimits;
 import ru.b24connector.tasks.TaskService;
 import ru.b24connector.tasks.TrackedTask;
 import ru.b24connector.testsupport.InjectPortalMock;
@@ -85,6 +86,7 @@ class ProcessEngineTests {
     void given() {
         worker.runDue(); // leftovers of other tests
         portal.resetAll();
+        PortalLimits.reset();
         stubPortal(portal);
         clockAt(NOW);
         original = definitions.current();

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import ru.b24connector.jobs.JobWorker;
+import ru.b24connector.portal.PortalLimits;
 import ru.b24connector.tasks.TaskService;
 import ru.b24connector.tasks.TrackedTask;
 import ru.b24connector.testsupport.InjectPortalMock;
@@ -73,6 +74,7 @@ class ProcessExamplesTests {
     void given() {
         worker.runDue();
         portal.resetAll();
+        PortalLimits.reset(); // the walks make many calls; a bucket left by earlier tests would slow them down
         ProcessEngineTests.stubPortal(portal);
         clockAt(NOW);
         original = definitions.current();
