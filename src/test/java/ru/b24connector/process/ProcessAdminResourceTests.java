@@ -53,7 +53,7 @@ class ProcessAdminResourceTests {
     private ProcessDefinition original;
 
     @BeforeEach
-    void given() {
+    void stubPortalAndFixTime() {
         portal.resetAll();
         PortalLimits.reset();
         ProcessEngineTests.stubPortal(portal);
@@ -79,7 +79,7 @@ class ProcessAdminResourceTests {
     void validatesAShippedExample() throws Exception {
         String yaml = Files.readString(Path.of("src/main/resources/processes/examples/contract-approval.yaml"));
 
-        given().header("Authorization", TOKEN).contentType("application/yaml").body(yaml)
+        given().header("Authorization", TOKEN).contentType("application/yaml").body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/admin/process/validate")
                 .then().statusCode(200)
                 .body("name", equalTo("contract-approval"))
@@ -100,7 +100,7 @@ class ProcessAdminResourceTests {
                       CLOSED: {}
                 """;
 
-        given().header("Authorization", TOKEN).contentType("application/yaml").body(yaml)
+        given().header("Authorization", TOKEN).contentType("application/yaml").body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/admin/process/validate")
                 .then().statusCode(422).contentType("application/problem+json")
                 .body("detail", equalTo("process file candidate, line 8: '5 days' is not a duration: use e.g. 30m,"
@@ -144,7 +144,7 @@ class ProcessAdminResourceTests {
                 Map.of());
 
         given().header("Authorization", TOKEN).contentType("application/yaml").queryParam("deal", deal.id)
-                .body(yaml).post("/admin/process/dry-run")
+                .body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/admin/process/dry-run")
                 .then().statusCode(200)
                 .body("summary", equalTo("deal " + deal.id + " in stage INVOICE: 1 task(s): [Позвонить клиенту по"
                         + " оплате счёта (сделка «Claim " + deal.id + "»)]; 0 notification(s); moves: none"))
