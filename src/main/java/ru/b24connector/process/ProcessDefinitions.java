@@ -8,6 +8,9 @@ import jakarta.inject.Inject;
 import ru.b24connector.ConfigurationProblem;
 import ru.b24connector.portal.PortalConfig;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 /**
  * The process in force: read from PROCESS_FILE (or the shipped process A) at startup. An invalid file stops the
  * start with one message naming the file, the line and the problem.
@@ -24,11 +27,7 @@ public class ProcessDefinitions {
     private volatile ProcessDefinition current;
 
     void onStart(@Observes StartupEvent event) {
-        try {
-            current = ProcessFileLoader.load(config.file(), portal.reclamationCategoryId(), portal.timeZone());
-        } catch (ProcessFileException e) {
-            throw new ConfigurationProblem("PROCESS_FILE: " + e.getMessage());
-        }
+        current = loadOrStop(config.file(), portal);
         Log.infof("Process '%s' from %s: pipelines %s", current.name(), current.source(), current.pipelines().keySet());
         if (!current.unresolved().isEmpty()) {
             Log.warnf("Process '%s': the 'reclamation' pipeline is inactive until B24_RECLAMATION_CATEGORY_ID is set",
@@ -36,11 +35,20 @@ public class ProcessDefinitions {
         }
     }
 
+    /** Reads the process file; a problem becomes the one-line configuration error that stops startup. */
+    static ProcessDefinition loadOrStop(Optional<Path> file, PortalConfig portal) {
+        try {
+            return ProcessFileLoader.load(file, portal.reclamationCategoryId(), portal.timeZone());
+        } catch (ProcessFileException e) {
+            throw new ConfigurationProblem("PROCESS_FILE: " + e.getMessage());
+        }
+    }
+
     /** The process in force. */
     public ProcessDefinition current() {
         ProcessDefinition d = current;
         if (d == null) {
-            d = ProcessFileLoader.load(config.file(), portal.reclamationCategoryId(), portal.timeZone());
+            d = loadOrStop(config.file(), portal);
             current = d;
         }
         return d;
