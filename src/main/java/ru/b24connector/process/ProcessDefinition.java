@@ -81,7 +81,12 @@ public record ProcessDefinition(String name, String source, WorkCalendar calenda
             if (whenTasksDone) {
                 return "when all tasks of the stage are completed" + (when == null ? "" : " and " + when);
             }
-            return when != null ? "when " + when : "after " + after.toString().substring(2).toLowerCase() + " in the stage";
+            return when != null ? "when " + when : "after " + readable(after) + " in the stage";
+        }
+
+        private static String readable(Duration d) {
+            return d.toMinutes() % 1440 == 0 ? d.toDays() + "d" : d.toMinutes() % 60 == 0 ? d.toHours() + "h"
+                    : d.toMinutes() + "m";
         }
     }
 

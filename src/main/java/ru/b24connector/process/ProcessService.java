@@ -243,6 +243,9 @@ public class ProcessService {
             return;
         }
         String[] parts = done.dedupKey().split(":", 4);
+        if (parts.length < 4 || !parts[1].matches("\\d+") || !parts[2].matches("\\d+")) {
+            return; // not a stage task (see taskKey)
+        }
         long dealId = Long.parseLong(parts[1]);
         int transition = Integer.parseInt(parts[2]);
         DealState state = QuarkusTransaction.requiringNew().call(() -> states.findById(dealId));
