@@ -1,8 +1,11 @@
 package ru.b24connector.process;
 
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import ru.b24connector.portal.PortalClient;
 
 /**
  * Periodic trigger of {@link ProcessService#scan()}: deals whose events never arrived, and time-in-stage moves.
@@ -16,8 +19,21 @@ class ProcessScanJob {
     ProcessService process;
 
     @Scheduled(identity = "process-scan", every = "${process.scan-every:5m}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = PortalNotConfigured.class)
     void trigger() {
         process.scan();
+    }
+
+    /** Nothing to scan until a webhook URL or an installed application gives access to the portal. */
+    @Singleton
+    static class PortalNotConfigured implements Scheduled.SkipPredicate {
+
+        @Inject
+        PortalClient portal;
+
+        @Override
+        public boolean test(ScheduledExecution execution) {
+            return !portal.configured();
+        }
     }
 }

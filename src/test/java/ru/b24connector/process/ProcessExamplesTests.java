@@ -168,6 +168,10 @@ class ProcessExamplesTests {
                 equalTo("Написать клиенту письмо со ссылкой на входящий номер ВХ-100 (исходящий ИСХ-200)"))));
         portal.verify(1, taskAdd(deal.id).withRequestBody(matchingJsonPath("$.fields.TITLE",
                 equalTo("Жалоба компании по договору №Д-9 урегулирована: смените её статус"))));
+        // a fixed user: the conflict-resolution department
+        portal.verify(1, taskAdd(deal.id).withRequestBody(matchingJsonPath("$.fields.TITLE",
+                equalTo("Присвоить входящий и исходящий номера жалобе «Claim " + deal.id + "» и определить виновника")))
+                .withRequestBody(matchingJsonPath("$.fields.RESPONSIBLE_ID", equalTo("20"))));
         if (path.contains("C7:COMPENSATION_BUDGET")) {
             // the directory picks the approver by the compensation source
             String approver = "loyalty".equals(extra.get("UF_CRM_COMPENSATION_SOURCE")) ? "31" : "32";

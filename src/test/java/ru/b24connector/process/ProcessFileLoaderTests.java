@@ -138,6 +138,19 @@ class ProcessFileLoaderTests {
     }
 
     @Test
+    void aStageWrittenTwiceNamesTheLine() {
+        assertThatThrownBy(() -> parse("""
+                pipelines:
+                  - category: 1
+                    stages:
+                      NEW: {}
+                      WON: {}
+                      NEW: {}
+                """))
+                .hasMessageStartingWith("process file test.yaml, line 6: is not valid YAML: Duplicate field 'NEW'");
+    }
+
+    @Test
     void wrongTypeNamesTheLine() {
         assertThatThrownBy(() -> parse("""
                 directories:
