@@ -29,6 +29,16 @@ public class DealState {
     /** Stage changes seen so far; part of every idempotency key, so one change is acted on once. */
     public int transitions;
 
+    /**
+     * The change that began the current stay in the stage: its tasks and moves are keyed by it. Equal to
+     * {@link #transitions}, except after the required-field guard sent the deal back to its earlier stay.
+     */
+    public int stay;
+
+    /** {@link #stay} of the stage before, resumed if the guard sends the deal back. */
+    @Column(name = "previous_stay")
+    public Integer previousStay;
+
     /** When the deal was seen entering its stage (time-in-stage moves count from here). */
     @Column(name = "entered_at")
     public Instant enteredAt;

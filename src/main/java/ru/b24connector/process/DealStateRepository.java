@@ -17,8 +17,8 @@ class DealStateRepository implements PanacheRepositoryBase<DealState, Long> {
     boolean insertFirst(long dealId, int category, String stage, Instant modified, Instant now) {
         return getEntityManager().createNativeQuery("""
                         INSERT IGNORE INTO process_deal (deal_id, category_id, stage_id, previous_stage_id, transitions,
-                                                         entered_at, deal_modified_at, updated_at, version)
-                        VALUES (?1, ?2, ?3, NULL, 1, ?4, ?5, ?4, 0)""")
+                                                         stay, entered_at, deal_modified_at, updated_at, version)
+                        VALUES (?1, ?2, ?3, NULL, 1, 1, ?4, ?5, ?4, 0)""")
                 .setParameter(1, dealId).setParameter(2, category).setParameter(3, stage)
                 .setParameter(4, Timestamp.from(now)).setParameter(5, modified == null ? null : Timestamp.from(modified))
                 .executeUpdate() == 1;

@@ -91,7 +91,7 @@ public class ProcessService {
         Optional<DealState> unchanged = QuarkusTransaction.requiringNew()
                 .call(() -> record(dealId, category, stage, modified));
         unchanged.ifPresent(state -> definition.stage(category, stage)
-                .ifPresent(s -> requestDueMove(s, deal, state.transitions)));
+                .ifPresent(s -> requestDueMove(s, deal, state.stay)));
     }
 
     /** Stores what was seen; returns the state when the deal is (still) in the stored stage, for its moves. */
@@ -99,7 +99,7 @@ public class ProcessService {
         Instant now = clock.instant();
         if (states.insertFirst(dealId, category, stage, modified, now)) {
             Log.infof("Deal %d seen in stage %s for the first time", dealId, stage);
-            enqueue(new Work("enter", dealId, 1, stage));
+            enqueueEntry(dealId, 1, null, stage);
             return Optional.empty();
         }
         DealState row = states.lock(dealId).orElseThrow();
@@ -114,18 +114,20 @@ public class ProcessService {
         }
         Log.infof("Deal %d moved %s -> %s", dealId, row.stageId, stage);
         row.previousStageId = row.stageId;
+        row.previousStay = row.stay;
         row.stageId = stage;
         row.categoryId = category;
         row.transitions++;
+        row.stay = row.transitions;
         row.enteredAt = now;
-        enqueue(new Work("enter", dealId, row.transitions, stage));
+        enqueueEntry(dealId, row.transitions, row.previousStageId, stage);
         return Optional.empty();
     }
 
     /** Carries out the rules of a stage the deal entered (job); skipped when the deal has moved on since. */
     void enter(long dealId, int transition) {
         DealState state = QuarkusTransaction.requiringNew().call(() -> states.findById(dealId));
-        if (state == null || state.transitions != transition) {
+        if (state == null || state.stay != transition) {
             Log.infof("Deal %d: stage entry #%d is no longer current; its rules are skipped", dealId, transition);
             return;
         }
@@ -172,7 +174,7 @@ public class ProcessService {
     /** Creates a task of a stage some time after the deal entered it (job), if the deal is still there. */
     void createDelayedTask(long dealId, int transition, String taskKey) {
         DealState state = QuarkusTransaction.requiringNew().call(() -> states.findById(dealId));
-        if (state == null || state.transitions != transition) {
+        if (state == null || state.stay != transition) {
             Log.infof("Deal %d left the stage; delayed task %s not created", dealId, taskKey);
             return;
         }
@@ -186,7 +188,7 @@ public class ProcessService {
     /** All tasks of the stage are completed: the first tasks-done move whose condition holds (job). */
     void tasksDone(long dealId, int transition) {
         DealState state = QuarkusTransaction.requiringNew().call(() -> states.findById(dealId));
-        if (state == null || state.transitions != transition) {
+        if (state == null || state.stay != transition) {
             return;
         }
         Optional<ProcessDefinition.Stage> stage = definitions.current().stage(state.categoryId, state.stageId);
@@ -211,14 +213,19 @@ public class ProcessService {
         if (plan.backTo() != null) {
             // stored first, so the echo of our own move back is not taken for a new entry into the old stage
             QuarkusTransaction.requiringNew().run(() -> states.lock(plan.dealId())
-                    .filter(row -> row.transitions == transition)
+                    .filter(row -> row.stay == transition && row.previousStay != null)
                     .ifPresent(row -> {
                         row.stageId = plan.backTo();
                         row.previousStageId = plan.to();
                         row.transitions++;
+                        // back in the earlier stay: its open tasks still move the deal on when completed
+                        row.stay = row.previousStay;
+                        row.previousStay = transition;
                         row.enteredAt = clock.instant();
                         row.updatedAt = row.enteredAt;
-                        enqueue(new Work("move", plan.dealId(), row.transitions, plan.backTo()));
+                        // its own key: the stay that follows may still make one automatic move of its own
+                        queue.enqueue(JOB, "move-back:" + plan.dealId() + ":" + transition,
+                                new Work("move", plan.dealId(), row.stay, plan.backTo()));
                     }));
         }
     }
@@ -226,7 +233,7 @@ public class ProcessService {
     /** Sets the deal's stage (job), unless the deal changed stage since the move was decided. */
     void move(long dealId, int transition, String to) {
         DealState state = QuarkusTransaction.requiringNew().call(() -> states.findById(dealId));
-        if (state == null || state.transitions != transition) {
+        if (state == null || state.stay != transition) {
             Log.infof("Deal %d: move to %s dropped, the deal changed stage meanwhile", dealId, to);
             return;
         }
@@ -249,7 +256,7 @@ public class ProcessService {
         long dealId = Long.parseLong(parts[1]);
         int transition = Integer.parseInt(parts[2]);
         DealState state = QuarkusTransaction.requiringNew().call(() -> states.findById(dealId));
-        if (state == null || state.transitions != transition) {
+        if (state == null || state.stay != transition) {
             return;
         }
         definitions.current().stage(state.categoryId, state.stageId)
@@ -311,7 +318,7 @@ public class ProcessService {
                             states.inStageSince(pipeline.categoryId(), stage.id(), now.minus(move.after())));
                     for (DealState state : due) {
                         try {
-                            requestMove(state.dealId, state.transitions, move.to(), move.trigger());
+                            requestMove(state.dealId, state.stay, move.to(), move.trigger());
                         } catch (RuntimeException e) {
                             Log.warnf("Process scan: deal %d failed: %s", state.dealId, e.getMessage());
                         }
@@ -381,9 +388,12 @@ public class ProcessService {
         }
     }
 
-    private void enqueue(Work work) {
-        queue.enqueue(JOB, work.action() + ":" + work.dealId() + ":" + work.transition(), work);
+    /** Key: deal, change number, from and to; the same change seen twice queues nothing new. */
+    private void enqueueEntry(long dealId, int transition, String from, String to) {
+        queue.enqueue(JOB, "enter:" + dealId + ":" + transition + ":" + (from == null ? "" : from) + ">" + to,
+                new Work("enter", dealId, transition, to));
     }
+
 
     private void notify(StagePlan.Notice notice) {
         portal.call("im.notify.system.add", Map.of("USER_ID", notice.userId(), "MESSAGE", notice.message()));

@@ -214,6 +214,18 @@ class ProcessEngineTests {
         portal.verify(1, postRequestedFor(urlPathEqualTo(HOOK + "tasks.task.add"))
                 .withRequestBody(matchingJsonPath("$.fields.UF_CRM_TASK[0]", equalTo("D_" + deal.id))));
         assertThat(state(deal.id).stageId).isEqualTo("C3:NEW");
+
+        // back in its first stay in NEW: once the fields are filled, completing that stay's task moves it on
+        deal.set("CONTACT_ID", "88").set("UF_CRM_B24C_DEALER_CLAIM_ID", "TS-4");
+        complete(deal.id, 1, "check-claim");
+        worker.runDue();
+        portal.verify(1, postRequestedFor(urlPathEqualTo(HOOK + "crm.deal.update"))
+                .withRequestBody(matchingJsonPath("$.id", equalTo("" + deal.id)))
+                .withRequestBody(matchingJsonPath("$.fields.STAGE_ID", equalTo("C3:REVIEW"))));
+        portal.verify(1, postRequestedFor(urlPathEqualTo(HOOK + "tasks.task.add"))
+                .withRequestBody(matchingJsonPath("$.fields.TITLE", containing("Принять решение")))
+                .withRequestBody(matchingJsonPath("$.fields.UF_CRM_TASK[0]", equalTo("D_" + deal.id))));
+        assertThat(state(deal.id).stageId).isEqualTo("C3:REVIEW");
     }
 
     @Test

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -84,6 +85,32 @@ class ProcessExamplesTests {
     void restore() {
         definitions.use(original);
         QuarkusMock.installMockForType(Clock.systemUTC(), Clock.class);
+    }
+
+    @Test
+    void reclamationFromClaimToDecision() {
+        ProcessDefinition a = ProcessFileLoaderTests.shipped("reclamation");
+        definitions.use(a);
+        FakeDeal deal = FakeDeal.in(portal, DEAL_IDS.incrementAndGet(), 3, stages(a, 3), "C3:NEW",
+                Map.of("UF_CRM_B24C_DEALER_CLAIM_ID", "TS-2026-0042"));
+        listener.on(event("ONCRMDEALADD", deal.id));
+        worker.runDue();
+
+        completeOpenTasks(deal.id); // claim checked
+        worker.runDue();
+        deal.set("UF_CRM_B24C_DECISION", "rejected").set("UF_CRM_B24C_DECISION_COMMENT", "Нарушены условия эксплуатации");
+        listener.on(event("ONCRMDEALUPDATE", deal.id));
+        worker.runDue();
+
+        assertThat(movesOf(deal.id)).containsExactly("C3:REVIEW", "C3:DECISION", "C3:LOSE");
+        portal.verify(2, taskAdd(deal.id));
+        portal.verify(1, taskAdd(deal.id).withRequestBody(matchingJsonPath("$.fields.TITLE",
+                equalTo("Принять решение по рекламации «Claim " + deal.id + "»"))));
+        // supervisor told of the new claim and of the decision
+        portal.verify(2, postRequestedFor(urlPathEqualTo(HOOK + "im.notify.system.add"))
+                .withRequestBody(matchingJsonPath("$.USER_ID", equalTo("9")))
+                .withRequestBody(matchingJsonPath("$.MESSAGE", containing("/crm/deal/details/" + deal.id + "/"))));
+        assertThat(stage(deal.id)).isEqualTo("C3:LOSE");
     }
 
     @Test
