@@ -23,23 +23,10 @@ class EscalationJob {
     // SKIP prevents overlap on one replica; the gate makes one replica scan per period, and the level guard in
     // the scan keeps each level once even if two scans overlap
     @Scheduled(identity = "escalation", every = "${escalation.every:5m}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = PortalNotConfigured.class)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = ru.b24connector.portal.PortalNotConfigured.class)
     void trigger() {
         if (gate.tryStart("escalation", io.quarkus.runtime.configuration.DurationConverter.parseDuration(config.every()))) {
             scan.runOnce();
-        }
-    }
-
-    /** Without a portal there is nothing to check or notify: skip quietly instead of failing every period. */
-    @Singleton
-    static class PortalNotConfigured implements Scheduled.SkipPredicate {
-
-        @Inject
-        PortalClient portal;
-
-        @Override
-        public boolean test(ScheduledExecution execution) {
-            return !portal.configured();
         }
     }
 }

@@ -23,7 +23,7 @@ import java.util.Set;
  * resolves a whole scan's users: one {@code batch} of {@code user.get} and one read of the department tree.
  */
 @ApplicationScoped
-class SupervisorLookup {
+public class SupervisorLookup {
 
     private record Department(long id, long parent, long head) {
     }
@@ -35,7 +35,7 @@ class SupervisorLookup {
     EscalationConfig config;
 
     /** Supervisor per user id; empty when neither a department head nor the fallback is known. */
-    Map<Long, Optional<Long>> resolve(Collection<Long> userIds) {
+    public Map<Long, Optional<Long>> resolve(Collection<Long> userIds) {
         Map<Long, Optional<Long>> supervisors = new HashMap<>();
         if (userIds.isEmpty()) {
             return supervisors;
