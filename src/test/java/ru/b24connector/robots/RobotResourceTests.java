@@ -44,9 +44,9 @@ class RobotResourceTests {
 
     @BeforeEach
     void portalAnswers() {
+        ru.b24connector.testsupport.CleanSlate.reset();
         portal.resetAll();
         portal.stubFor(portalCall("bizproc.event.send").willReturn(ok("true")));
-        worker.runDue();
     }
 
     @Test

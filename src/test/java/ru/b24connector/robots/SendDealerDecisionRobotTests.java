@@ -44,7 +44,7 @@ class SendDealerDecisionRobotTests {
 
     @Test
     void sendsTheDecisionOnceAndReturnsSentAndTheMessageId() throws Exception {
-        worker.runDue();
+        ru.b24connector.testsupport.CleanSlate.reset();
         portal.resetAll();
         portal.stubFor(portalCall("bizproc.event.send").willReturn(ok("true")));
         portal.stubFor(portalCall("crm.timeline.comment.add").willReturn(ok("601")));
@@ -84,7 +84,7 @@ class SendDealerDecisionRobotTests {
 
     @Test
     void anUnknownDecisionIsReportedToTheRobotLogAndSendsNothing() {
-        worker.runDue();
+        ru.b24connector.testsupport.CleanSlate.reset();
         portal.resetAll();
         portal.stubFor(portalCall("bizproc.event.send").willReturn(ok("true")));
         int before = GreenMailResource.server().getReceivedMessages().length;

@@ -49,7 +49,7 @@ class TaskRobotsTests {
 
     @BeforeEach
     void portalAnswers() {
-        worker.runDue();
+        ru.b24connector.testsupport.CleanSlate.reset();
         portal.resetAll();
         portal.stubFor(portalCall("bizproc.event.send").willReturn(ok("true")));
     }

@@ -38,7 +38,7 @@ class SecretsInLogsTests {
 
     @Test
     void noSecretReachesAnyLogLine() throws InterruptedException {
-        worker.runDue();
+        ru.b24connector.testsupport.CleanSlate.reset();
         portal.resetAll();
         portal.stubFor(portalCall("tasks.task.add").willReturn(error(401, "NO_AUTH_FOUND", "Wrong authorization data")));
         portal.stubFor(portalCall("bizproc.event.send").willReturn(ok("true")));

@@ -1,0 +1,24 @@
+package ru.b24connector.testsupport;
+
+import io.quarkus.arc.Arc;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import jakarta.persistence.EntityManager;
+import ru.b24connector.portal.PortalLimits;
+
+/**
+ * Starts a test as on a fresh service: no jobs left over from other test classes (whose portal stubs are gone),
+ * closed circuit breakers and a full request bucket.
+ */
+public final class CleanSlate {
+
+    private CleanSlate() {
+    }
+
+    public static void reset() {
+        QuarkusTransaction.requiringNew().run(() -> Arc.container().instance(EntityManager.class).get()
+                .createNativeQuery("DELETE FROM job WHERE status IN ('QUEUED', 'RUNNING')").executeUpdate());
+        Arc.container().instance(CircuitBreakerMaintenance.class).get().resetAll();
+        PortalLimits.reset();
+    }
+}
