@@ -16,9 +16,18 @@ public final class CleanSlate {
     }
 
     public static void reset() {
-        QuarkusTransaction.requiringNew().run(() -> Arc.container().instance(EntityManager.class).get()
-                .createNativeQuery("DELETE FROM job WHERE status IN ('QUEUED', 'RUNNING')").executeUpdate());
+        QuarkusTransaction.requiringNew().run(() -> {
+            EntityManager em = Arc.container().instance(EntityManager.class).get();
+            em.createNativeQuery("DELETE FROM job WHERE status IN ('QUEUED', 'RUNNING')").executeUpdate();
+            // claims other tests left waiting would otherwise join the next intake's processing group
+            em.createNativeQuery("UPDATE reclamation SET status = 'IN_CRM' WHERE status = 'ACCEPTED'").executeUpdate();
+        });
         Arc.container().instance(CircuitBreakerMaintenance.class).get().resetAll();
         PortalLimits.reset();
+    }
+
+    /** Closes circuit breakers a test opened on purpose (an outage it staged). */
+    public static void resetBreakersOnly() {
+        Arc.container().instance(CircuitBreakerMaintenance.class).get().resetAll();
     }
 }

@@ -29,7 +29,7 @@ public class PortalWireMock implements QuarkusTestResourceLifecycleManager {
     public synchronized Map<String, String> start() {
         if (server == null) {
             server = new WireMockServer(WireMockConfiguration.options().dynamicPort()
-                    .containerThreads(60).asynchronousResponseEnabled(false));
+                    .containerThreads(60).asynchronousResponseEnabled(false).extensions(new FakeCrm()));
             server.start();
         }
         if (oauth) {

@@ -1,0 +1,271 @@
+package ru.b24connector.reclamation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import ru.b24connector.portal.BatchResult;
+import ru.b24connector.portal.PortalBatch;
+import ru.b24connector.portal.PortalClient;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Finds or creates a dealer's company (by INN in its requisites, then by e-mail or phone) and contact (by e-mail),
+ * never twice: resolved dealers are kept by INN, and while one caller creates a new dealer in the portal, an INN
+ * lease keeps other callers (other groups, other replicas) from doing the same. Many dealers share two batch
+ * calls: one for all lookups, one for all creates. Used by the dealer intake, the {@code ensure_company_contact}
+ * robot and the 1C exchange.
+ */
+@ApplicationScoped
+public class CompanyContactResolver {
+
+    /** Marks what the service created, so a retry finds it by ORIGIN_ID. */
+    static final String ORIGINATOR = "b24connector";
+    private static final Duration LEASE = Duration.ofMinutes(5);
+
+    /** A dealer as a claim or a robot names it. Phone in E.164 (see {@link Phones}). */
+    public record Party(String companyTitle, String inn, String kpp, String contactName, String email, String phone) {
+    }
+
+    /** The portal ids of a dealer. */
+    public record CompanyContact(long companyId, Long contactId) {
+    }
+
+    private final String owner = UUID.randomUUID().toString();
+    private volatile Long presetId;
+
+    @Inject
+    PortalClient portal;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    /** Resolves one dealer; throws {@link DealerBusy} when another caller is creating it right now (retry). */
+    public CompanyContact resolve(Party party) {
+        CompanyContact ids = resolveAll(List.of(party), true).get(party.inn());
+        if (ids == null) {
+            throw new DealerBusy(party.inn());
+        }
+        return ids;
+    }
+
+    /**
+     * Resolves many dealers with at most two portal calls. Dealers another caller is creating right now are left
+     * out of the answer.
+     *
+     * @param mayExistFromEarlierAttempt also look for records an unanswered earlier attempt may have created
+     */
+    public Map<String, CompanyContact> resolveAll(List<Party> parties, boolean mayExistFromEarlierAttempt) {
+        Map<String, CompanyContact> resolved = new HashMap<>(known(parties));
+        Map<String, Party> unknown = new LinkedHashMap<>();
+        for (Party p : parties) {
+            if (!resolved.containsKey(p.inn()) && !unknown.containsKey(p.inn()) && lease(p.inn())) {
+                unknown.put(p.inn(), p);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return resolved;
+        }
+        try {
+            Map<String, Long> companies = new HashMap<>();
+            Map<String, Long> contacts = new HashMap<>();
+            lookup(unknown, mayExistFromEarlierAttempt, companies, contacts);
+            create(unknown, companies, contacts);
+            for (Party p : unknown.values()) {
+                if (companies.containsKey(p.inn())) {
+                    CompanyContact ids = new CompanyContact(companies.get(p.inn()), contacts.get(p.inn()));
+                    remember(p, ids);
+                    resolved.put(p.inn(), ids);
+                }
+            }
+        } finally {
+            release(unknown.keySet());
+        }
+        return resolved;
+    }
+
+    private void lookup(Map<String, Party> unknown, boolean earlierAttempt, Map<String, Long> companies,
+                        Map<String, Long> contacts) {
+        PortalBatch batch = PortalBatch.create();
+        int n = 0;
+        Map<String, String> keyOf = new HashMap<>();
+        for (Party p : unknown.values()) {
+            String k = "d" + n++;
+            keyOf.put(p.inn(), k);
+            batch.add(k + "inn", "crm.requisite.list", Map.of("filter", Map.of("RQ_INN", p.inn(), "ENTITY_TYPE_ID", 4),
+                    "select", List.of("ENTITY_ID")));
+            batch.add(k + "mail", "crm.duplicate.findbycomm", Map.of("entity_type", "COMPANY", "type", "EMAIL",
+                    "values", List.of(p.email())));
+            batch.add(k + "tel", "crm.duplicate.findbycomm", Map.of("entity_type", "COMPANY", "type", "PHONE",
+                    "values", List.of(p.phone())));
+            batch.add(k + "ct", "crm.duplicate.findbycomm", Map.of("entity_type", "CONTACT", "type", "EMAIL",
+                    "values", List.of(p.email())));
+            if (earlierAttempt) {
+                batch.add(k + "org", "crm.company.list", Map.of("filter", Map.of("ORIGINATOR_ID", ORIGINATOR,
+                        "ORIGIN_ID", "inn:" + p.inn()), "select", List.of("ID")));
+            }
+        }
+        if (presetId == null) {
+            batch.add("presets", "crm.requisite.preset.list", Map.of("select", List.of("ID", "COUNTRY_ID", "NAME")));
+        }
+        BatchResult found = portal.batch(batch);
+        if (presetId == null) {
+            presetId = firstId(found.result("presets"), "ID").orElse(1L);
+        }
+        for (Party p : unknown.values()) {
+            String k = keyOf.get(p.inn());
+            firstId(found.result(k + "inn"), "ENTITY_ID")
+                    .or(() -> earlierAttempt ? firstId(found.result(k + "org"), "ID") : Optional.empty())
+                    .or(() -> duplicate(found.result(k + "mail"), "COMPANY"))
+                    .or(() -> duplicate(found.result(k + "tel"), "COMPANY"))
+                    .ifPresent(id -> companies.put(p.inn(), id));
+            duplicate(found.result(k + "ct"), "CONTACT").ifPresent(id -> contacts.put(p.inn(), id));
+        }
+    }
+
+    private void create(Map<String, Party> unknown, Map<String, Long> companies, Map<String, Long> contacts) {
+        PortalBatch batch = PortalBatch.create();
+        int n = 0;
+        Map<String, String> keyOf = new HashMap<>();
+        for (Party p : unknown.values()) {
+            if (companies.containsKey(p.inn()) && contacts.containsKey(p.inn())) {
+                continue;
+            }
+            String k = "n" + n++;
+            keyOf.put(p.inn(), k);
+            Object companyId = companies.containsKey(p.inn()) ? companies.get(p.inn()) : PortalBatch.ref(k + "co");
+            if (!companies.containsKey(p.inn())) {
+                batch.add(k + "co", "crm.company.add", Map.of("fields", Map.of("TITLE", p.companyTitle(),
+                        "ORIGINATOR_ID", ORIGINATOR, "ORIGIN_ID", "inn:" + p.inn(),
+                        "EMAIL", List.of(Map.of("VALUE", p.email(), "VALUE_TYPE", "WORK")),
+                        "PHONE", List.of(Map.of("VALUE", p.phone(), "VALUE_TYPE", "WORK")))));
+                Map<String, Object> requisite = new LinkedHashMap<>();
+                requisite.put("ENTITY_TYPE_ID", 4);
+                requisite.put("ENTITY_ID", companyId);
+                requisite.put("PRESET_ID", presetId);
+                requisite.put("NAME", p.companyTitle());
+                requisite.put("RQ_INN", p.inn());
+                if (p.kpp() != null) {
+                    requisite.put("RQ_KPP", p.kpp());
+                }
+                batch.add(k + "rq", "crm.requisite.add", Map.of("fields", requisite));
+            }
+            if (!contacts.containsKey(p.inn())) {
+                String[] name = p.contactName().trim().split("\\s+", 2);
+                batch.add(k + "ct", "crm.contact.add", Map.of("fields", Map.of("NAME", name[0],
+                        "LAST_NAME", name.length > 1 ? name[1] : "", "COMPANY_ID", companyId,
+                        "ORIGINATOR_ID", ORIGINATOR, "ORIGIN_ID", "contact:" + p.inn(),
+                        "EMAIL", List.of(Map.of("VALUE", p.email(), "VALUE_TYPE", "WORK")),
+                        "PHONE", List.of(Map.of("VALUE", p.phone(), "VALUE_TYPE", "WORK")))));
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        BatchResult created = portal.batch(batch);
+        for (Party p : unknown.values()) {
+            String k = keyOf.get(p.inn());
+            if (k == null) {
+                continue;
+            }
+            if (!companies.containsKey(p.inn())) {
+                if (!created.succeeded(k + "co")) {
+                    Log.warnf("Company of INN %s not created: %s", p.inn(),
+                            created.error(k + "co").map(Throwable::getMessage).orElse("no result"));
+                    continue;
+                }
+                companies.put(p.inn(), created.result(k + "co").asLong());
+            }
+            if (!contacts.containsKey(p.inn()) && created.succeeded(k + "ct")) {
+                contacts.put(p.inn(), created.result(k + "ct").asLong());
+            }
+        }
+    }
+
+    private Map<String, CompanyContact> known(List<Party> parties) {
+        List<String> inns = parties.stream().map(Party::inn).distinct().toList();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Map<String, CompanyContact> known = new HashMap<>();
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("SELECT inn, company_id, contact_id FROM dealer_party WHERE inn IN (?1)")
+                    .setParameter(1, inns).getResultList();
+            for (Object[] row : rows) {
+                known.put((String) row[0], new CompanyContact(((Number) row[1]).longValue(),
+                        row[2] == null ? null : ((Number) row[2]).longValue()));
+            }
+            return known;
+        });
+    }
+
+    /** Takes the INN for this caller unless another holds an unexpired lease on it. */
+    private boolean lease(String inn) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Timestamp now = Timestamp.from(clock.instant());
+            Timestamp until = Timestamp.from(clock.instant().plus(LEASE));
+            em.createNativeQuery("""
+                            INSERT INTO dealer_lease (inn, owner, until) VALUES (?1, ?2, ?3)
+                            ON DUPLICATE KEY UPDATE owner = IF(until < ?4, VALUES(owner), owner),
+                                                    until = IF(until < ?4, VALUES(until), until)""")
+                    .setParameter(1, inn).setParameter(2, owner).setParameter(3, until).setParameter(4, now)
+                    .executeUpdate();
+            Object holder = em.createNativeQuery("SELECT owner FROM dealer_lease WHERE inn = ?1").setParameter(1, inn)
+                    .getSingleResult();
+            return owner.equals(holder);
+        });
+    }
+
+    private void release(java.util.Collection<String> inns) {
+        if (!inns.isEmpty()) {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                            "DELETE FROM dealer_lease WHERE owner = ?1 AND inn IN (?2)")
+                    .setParameter(1, owner).setParameter(2, new ArrayList<>(inns)).executeUpdate());
+        }
+    }
+
+    private void remember(Party p, CompanyContact ids) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                        INSERT INTO dealer_party (inn, company_id, contact_id, email, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                        ON DUPLICATE KEY UPDATE company_id = VALUES(company_id), contact_id = VALUES(contact_id),
+                                                email = VALUES(email), updated_at = VALUES(updated_at)""")
+                .setParameter(1, p.inn()).setParameter(2, ids.companyId()).setParameter(3, ids.contactId())
+                .setParameter(4, p.email()).setParameter(5, Timestamp.from(clock.instant())).executeUpdate());
+    }
+
+    private static Optional<Long> firstId(JsonNode list, String field) {
+        for (JsonNode row : PortalClient.itemsOf(list)) {
+            long id = row.path(field).asLong(0);
+            if (id > 0) {
+                return Optional.of(id);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code {"COMPANY":[45]}} → 45; {@code []} (no match) → empty. */
+    private static Optional<Long> duplicate(JsonNode result, String type) {
+        JsonNode ids = result.path(type);
+        return ids.isArray() && !ids.isEmpty() ? Optional.of(ids.get(0).asLong()) : Optional.empty();
+    }
+
+    /** Another caller is creating this dealer right now; try again shortly. */
+    public static class DealerBusy extends RuntimeException {
+        public DealerBusy(String inn) {
+            super("dealer with INN " + inn + " is being created by another worker");
+        }
+    }
+}

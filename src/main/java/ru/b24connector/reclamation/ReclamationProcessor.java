@@ -1,0 +1,330 @@
+package ru.b24connector.reclamation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import ru.b24connector.jobs.Job;
+import ru.b24connector.jobs.JobHandler;
+import ru.b24connector.portal.BatchResult;
+import ru.b24connector.portal.PortalBatch;
+import ru.b24connector.portal.PortalClient;
+import ru.b24connector.portal.PortalConfig;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Puts accepted claims into the CRM. A job takes its claim together with other waiting ones (a group), so that
+ * a burst shares portal calls: the dealers of the group are resolved in at most two batch calls, and the deals,
+ * product rows and comments of the whole group go in one more. Every step is recorded, and a claim taken again
+ * after an unanswered call first looks its deal up by ORIGIN_ID: nothing is created twice.
+ */
+@ApplicationScoped
+public class ReclamationProcessor implements JobHandler {
+
+    private static final Duration HOLD = Duration.ofMinutes(5);
+    /** Deal, product rows and comment of one claim. */
+    private static final int COMMANDS_PER_CLAIM = 3;
+
+    private final AtomicLong roundRobin = new AtomicLong();
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    ReclamationService reclamations;
+
+    @Inject
+    CompanyContactResolver resolver;
+
+    @Inject
+    PortalClient portal;
+
+    @Inject
+    PortalConfig portalConfig;
+
+    @Inject
+    IntakeConfig config;
+
+    @Inject
+    PhotoFetcher photos;
+
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+
+    @Inject
+    Clock clock;
+
+    @Override
+    public String type() {
+        return ReclamationService.JOB;
+    }
+
+    @Override
+    public void handle(Job job) throws Exception {
+        long id = json.readTree(job.payload).path("reclamationId").asLong();
+        List<Reclamation> group = claimGroup(id);
+        if (group.isEmpty()) {
+            return; // already in the CRM
+        }
+        try {
+            process(group);
+        } finally {
+            release(group);
+        }
+        Reclamation own = QuarkusTransaction.requiringNew().call(() -> em.find(Reclamation.class, id));
+        if (own.status != Reclamation.Status.IN_CRM) {
+            throw new IllegalStateException("reclamation " + id + " not completely in the CRM yet: " + own.lastError);
+        }
+    }
+
+    /** Takes this claim and up to groupSize-1 other waiting ones; empty when this one is done already. */
+    private List<Reclamation> claimGroup(long id) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Timestamp now = Timestamp.from(clock.instant());
+            @SuppressWarnings("unchecked")
+            List<Number> own = em.createNativeQuery("SELECT id FROM reclamation WHERE id = ?1 AND status = 'ACCEPTED' "
+                            + "AND (claimed_until IS NULL OR claimed_until < ?2) FOR UPDATE SKIP LOCKED")
+                    .setParameter(1, id).setParameter(2, now).getResultList();
+            if (own.isEmpty()) {
+                Reclamation r = em.find(Reclamation.class, id);
+                if (r == null || r.status == Reclamation.Status.IN_CRM) {
+                    return List.<Reclamation>of();
+                }
+                throw new IllegalStateException("reclamation " + id + " is being processed by another group");
+            }
+            @SuppressWarnings("unchecked")
+            List<Number> others = em.createNativeQuery("SELECT id FROM reclamation WHERE status = 'ACCEPTED' "
+                            + "AND (claimed_until IS NULL OR claimed_until < ?1) AND id <> ?2 "
+                            + "ORDER BY status, claimed_until, id LIMIT ?3 FOR UPDATE SKIP LOCKED")
+                    .setParameter(1, now).setParameter(2, id).setParameter(3, config.groupSize() - 1).getResultList();
+            List<Reclamation> group = new ArrayList<>();
+            for (Number n : own.size() == 1 ? concat(own, others) : others) {
+                Reclamation r = em.find(Reclamation.class, n.longValue());
+                r.claimedUntil = clock.instant().plus(HOLD);
+                r.claims++;
+                group.add(r);
+            }
+            em.flush();
+            group.forEach(em::detach);
+            return group;
+        });
+    }
+
+    private void process(List<Reclamation> group) {
+        Map<Long, ReclamationRequest> requests = new LinkedHashMap<>();
+        List<CompanyContactResolver.Party> parties = new ArrayList<>();
+        boolean retried = false;
+        for (Reclamation r : group) {
+            ReclamationRequest request = reclamations.read(r);
+            requests.put(r.id, request);
+            ReclamationRequest.Dealer d = request.dealer();
+            parties.add(new CompanyContactResolver.Party(d.companyName(), d.inn(), d.kpp(), d.contactName(), d.email(), d.phone()));
+            retried |= r.claims > 1;
+        }
+        Map<String, CompanyContactResolver.CompanyContact> dealers = resolver.resolveAll(parties, retried);
+        Map<Long, Long> foundDeals = retried ? existingDeals(group, requests) : Map.of();
+
+        PortalBatch batch = PortalBatch.create();
+        List<Reclamation> included = new ArrayList<>();
+        for (Reclamation r : group) {
+            ReclamationRequest request = requests.get(r.id);
+            CompanyContactResolver.CompanyContact ids = dealers.get(r.inn);
+            if (ids == null) {
+                note(r, "the dealer is being created by another worker; tried again shortly");
+                continue;
+            }
+            if (batch.size() + COMMANDS_PER_CLAIM > PortalBatch.MAX_COMMANDS) {
+                break; // the rest waits for their own jobs
+            }
+            r.companyId = ids.companyId();
+            r.contactId = ids.contactId();
+            if (r.dealId == null) {
+                r.dealId = foundDeals.get(r.id);
+            }
+            Object dealRef = r.dealId != null ? r.dealId : PortalBatch.ref("deal" + r.id);
+            if (r.dealId == null) {
+                batch.add("deal" + r.id, "crm.deal.add", Map.of("fields", dealFields(r, request, ids),
+                        "params", Map.of("REGISTER_SONET_EVENT", "Y")));
+            }
+            if (!r.rowsDone) {
+                batch.add("rows" + r.id, "crm.deal.productrows.set", Map.of("id", dealRef, "rows", rows(request)));
+            }
+            if (!r.commentDone) {
+                batch.add("note" + r.id, "crm.timeline.comment.add", Map.of("fields", Map.of(
+                        "ENTITY_ID", dealRef, "ENTITY_TYPE", "deal", "COMMENT", comment(request),
+                        "FILES", files(request))));
+            }
+            included.add(r);
+        }
+        if (batch.isEmpty()) {
+            included.forEach(this::record);
+            return;
+        }
+        BatchResult result = portal.batch(batch);
+        for (Reclamation r : included) {
+            if (r.dealId == null) {
+                if (!result.succeeded("deal" + r.id)) {
+                    note(r, result.error("deal" + r.id).map(Throwable::getMessage).orElse("deal not created"));
+                    continue;
+                }
+                r.dealId = result.result("deal" + r.id).asLong();
+            }
+            r.rowsDone |= result.succeeded("rows" + r.id);
+            r.commentDone |= result.succeeded("note" + r.id);
+            r.lastError = r.rowsDone && r.commentDone ? null
+                    : result.errors().values().stream().map(Throwable::getMessage).findFirst().orElse(null);
+            record(r);
+        }
+    }
+
+    /** Deals an earlier, unanswered attempt may have created: by ORIGINATOR_ID/ORIGIN_ID. */
+    private Map<Long, Long> existingDeals(List<Reclamation> group, Map<Long, ReclamationRequest> requests) {
+        PortalBatch lookup = PortalBatch.create();
+        for (Reclamation r : group) {
+            if (r.dealId == null) {
+                lookup.add("find" + r.id, "crm.deal.list", Map.of("filter", Map.of("ORIGINATOR_ID", originator(r),
+                        "ORIGIN_ID", r.dealerClaimId), "select", List.of("ID")));
+            }
+        }
+        Map<Long, Long> found = new LinkedHashMap<>();
+        if (lookup.isEmpty()) {
+            return found;
+        }
+        BatchResult result = portal.batch(lookup);
+        for (Reclamation r : group) {
+            if (r.dealId == null && result.succeeded("find" + r.id)) {
+                for (JsonNode deal : PortalClient.itemsOf(result.result("find" + r.id))) {
+                    found.put(r.id, deal.path("ID").asLong());
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    private Map<String, Object> dealFields(Reclamation r, ReclamationRequest request,
+                                           CompanyContactResolver.CompanyContact ids) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("TITLE", "Рекламация " + request.dealerClaimId() + " — " + request.dealer().companyName());
+        portalConfig.reclamationCategoryId().ifPresent(c -> fields.put("CATEGORY_ID", c));
+        fields.put("COMPANY_ID", ids.companyId());
+        if (ids.contactId() != null) {
+            fields.put("CONTACT_ID", ids.contactId());
+        }
+        nextAssignee().ifPresent(a -> fields.put("ASSIGNED_BY_ID", a));
+        fields.put("ORIGINATOR_ID", originator(r));
+        fields.put("ORIGIN_ID", request.dealerClaimId());
+        fields.put("SOURCE_ID", "WEB");
+        fields.put(config.claimIdField(), request.dealerClaimId());
+        StringBuilder comments = new StringBuilder(request.claimText());
+        if (!request.questions().isEmpty()) {
+            comments.append("\n\nВопросы дилера:\n");
+            request.questions().forEach(q -> comments.append("— ").append(q).append('\n'));
+        }
+        fields.put("COMMENTS", comments.toString());
+        return fields;
+    }
+
+    /** The dealer's own namespace for its claim ids: two dealers may both have a claim "42". */
+    private static String originator(Reclamation r) {
+        return "dealer:" + r.inn;
+    }
+
+    private static List<Map<String, Object>> rows(ReclamationRequest request) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        int sort = 10;
+        for (ReclamationRequest.Item item : request.items()) {
+            StringBuilder name = new StringBuilder(item.productName());
+            if (item.sku() != null && !item.sku().isBlank()) {
+                name.append(" (").append(item.sku()).append(')');
+            }
+            if (item.serialNumber() != null && !item.serialNumber().isBlank()) {
+                name.append(", S/N ").append(item.serialNumber());
+            }
+            rows.add(Map.of("PRODUCT_ID", 0, "PRODUCT_NAME", name.toString(), "PRICE", 0,
+                    "QUANTITY", item.quantity(), "SORT", sort));
+            sort += 10;
+        }
+        return rows;
+    }
+
+    private static String comment(ReclamationRequest request) {
+        StringBuilder text = new StringBuilder("Рекламация дилера ").append(request.dealerClaimId()).append("\n");
+        for (ReclamationRequest.Item item : request.items()) {
+            text.append("• ").append(item.productName()).append(" × ").append(item.quantity());
+            if (item.defectDescription() != null && !item.defectDescription().isBlank()) {
+                text.append(": ").append(item.defectDescription());
+            }
+            text.append('\n');
+        }
+        for (String question : request.questions()) {
+            text.append("Вопрос: ").append(question).append('\n');
+        }
+        return text.toString();
+    }
+
+    /** Photos as the timeline takes them: {@code [[name, base64], ...]}. */
+    private List<List<String>> files(ReclamationRequest request) {
+        List<List<String>> files = new ArrayList<>();
+        int n = 1;
+        for (ReclamationRequest.Item item : request.items()) {
+            for (ReclamationRequest.Photo photo : item.photos() == null ? List.<ReclamationRequest.Photo>of() : item.photos()) {
+                String name = photo.fileName() == null || photo.fileName().isBlank() ? "photo-" + n + ".jpg" : photo.fileName();
+                String content = photo.contentBase64() != null && !photo.contentBase64().isBlank()
+                        ? photo.contentBase64().replaceAll("\\s", "") : photos.fetchBase64(photo.url());
+                files.add(List.of(name, content));
+                n++;
+            }
+        }
+        return files;
+    }
+
+    private Optional<Long> nextAssignee() {
+        return config.assignees().filter(a -> !a.isEmpty())
+                .map(a -> a.get((int) (roundRobin.getAndIncrement() % a.size())));
+    }
+
+    private void note(Reclamation r, String error) {
+        r.lastError = error;
+        record(r);
+    }
+
+    private void record(Reclamation r) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Reclamation row = em.find(Reclamation.class, r.id);
+            row.companyId = r.companyId;
+            row.contactId = r.contactId;
+            row.dealId = r.dealId;
+            row.rowsDone = r.rowsDone;
+            row.commentDone = r.commentDone;
+            row.lastError = r.lastError;
+            if (r.dealId != null && r.rowsDone && r.commentDone) {
+                row.status = Reclamation.Status.IN_CRM;
+            }
+            row.updatedAt = clock.instant();
+        });
+    }
+
+    private void release(List<Reclamation> group) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "UPDATE reclamation SET claimed_until = NULL WHERE id IN (?1)")
+                .setParameter(1, group.stream().map(r -> r.id).toList()).executeUpdate());
+    }
+
+    private static List<Number> concat(List<Number> a, List<Number> b) {
+        List<Number> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}

@@ -1,0 +1,68 @@
+package ru.b24connector.reclamation;
+
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestResponse;
+import ru.b24connector.security.Tokens;
+import ru.b24connector.web.Problem;
+
+import java.util.Optional;
+
+/** Dealer intake: {@code POST /api/v1/reclamations} and {@code GET /api/v1/reclamations/{id}}. */
+@Path("/api/v1/reclamations")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Dealer reclamations")
+public class ReclamationResource {
+
+    @Inject
+    ReclamationService reclamations;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a claim; it is stored, then put into the CRM in the background")
+    @APIResponse(responseCode = "202", description = "Accepted; follow statusUrl")
+    @APIResponse(responseCode = "200", description = "A repeat (same Idempotency-Key or dealerClaimId): the first answer")
+    @APIResponse(responseCode = "400", description = "Invalid: errors[] names each field and rule; nothing stored")
+    @APIResponse(responseCode = "401", description = "Missing or unknown dealer token")
+    public RestResponse<?> submit(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                  @HeaderParam("Idempotency-Key") String idempotencyKey,
+                                  @NotNull @Valid ReclamationRequest request) {
+        Optional<String> dealer = reclamations.dealerOf(Tokens.bearer(authorization));
+        if (dealer.isEmpty()) {
+            return unauthorized();
+        }
+        ReclamationService.Accepted accepted = reclamations.accept(dealer.get(), idempotencyKey, request);
+        return accepted.repeat() ? RestResponse.ok(accepted.receipt()) : RestResponse.accepted(accepted.receipt());
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "Where a claim stands: accepted, in the CRM (deal, stage), decided")
+    @APIResponse(responseCode = "200", description = "The claim's state")
+    @APIResponse(responseCode = "404", description = "No such claim for this dealer token")
+    public RestResponse<?> status(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @RestPath long id) {
+        Optional<String> dealer = reclamations.dealerOf(Tokens.bearer(authorization));
+        if (dealer.isEmpty()) {
+            return unauthorized();
+        }
+        return reclamations.status(dealer.get(), id).<RestResponse<?>>map(RestResponse::ok)
+                .orElseGet(() -> Problem.of(404, "Not found", "no reclamation " + id + " for this dealer").toResponse());
+    }
+
+    private static RestResponse<?> unauthorized() {
+        return Problem.of(401, "Unauthorized", "a dealer token is required: Authorization: Bearer <token>").toResponse();
+    }
+}

@@ -1,0 +1,267 @@
+package ru.b24connector.reclamation;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import ru.b24connector.jobs.JobWorker;
+import ru.b24connector.testsupport.CleanSlate;
+import ru.b24connector.testsupport.FakeCrm;
+import ru.b24connector.testsupport.InjectPortalMock;
+import ru.b24connector.testsupport.MariaDbResource;
+import ru.b24connector.testsupport.PortalWireMock;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.quarkus.narayana.jta.QuarkusTransaction.requiringNew;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static ru.b24connector.testsupport.PortalStubs.ok;
+import static ru.b24connector.testsupport.PortalStubs.portalCall;
+
+@QuarkusTest
+@WithTestResource(value = MariaDbResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PortalWireMock.class, scope = TestResourceScope.GLOBAL)
+class ReclamationIntakeTests {
+
+    private static final String DEALER_A = "Bearer dealer-a-token";
+    private static final String DEALER_B = "Bearer dealer-b-token";
+    private static final String BATCH = PortalWireMock.WEBHOOK_PATH + "batch";
+
+    @InjectPortalMock
+    WireMockServer portal;
+
+    @Inject
+    JobWorker worker;
+
+    @Inject
+    EntityManager em;
+
+    @BeforeEach
+    void freshPortal() {
+        CleanSlate.reset();
+        portal.resetAll();
+        FakeCrm.reset();
+        portal.stubFor(portalCall("batch").willReturn(aResponse().withTransformers(FakeCrm.NAME)));
+        portal.stubFor(portalCall("crm.deal.get").willReturn(ok("{\"ID\":\"1\",\"CATEGORY_ID\":\"3\",\"STAGE_ID\":\"C3:NEW\"}")));
+        portal.stubFor(portalCall("crm.status.list").willReturn(ok("[{\"STATUS_ID\":\"C3:NEW\",\"NAME\":\"Новая рекламация\"}]")));
+    }
+
+    @Test
+    void aNewDealerGetsCompanyContactAndADealWithRowsAndPhotosInThreeCalls() {
+        String inn = newInn();
+        long id = submit(DEALER_A, null, claim(inn, "TS-" + inn, "service-" + inn + "@tehnosnab.ru", photo(100)))
+                .statusCode(202).body("status", equalTo("accepted"))
+                .body("statusUrl", equalTo("/api/v1/reclamations/" + lastId())).extract().jsonPath().getLong("id");
+
+        worker.runDue();
+
+        assertThat(FakeCrm.created("crm.company.add")).isEqualTo(1);
+        assertThat(FakeCrm.created("crm.requisite.add")).isEqualTo(1);
+        assertThat(FakeCrm.created("crm.contact.add")).isEqualTo(1);
+        assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(1);
+        assertThat(FakeCrm.created("crm.deal.productrows.set")).isEqualTo(1);
+        assertThat(FakeCrm.created("crm.timeline.comment.add")).isEqualTo(1);
+        portal.verify(3, postRequestedFor(urlPathEqualTo(BATCH)));
+        portal.verify(postRequestedFor(urlPathEqualTo(BATCH))
+                .withRequestBody(containing("crm.deal.add?"))
+                .withRequestBody(containing("fields[ORIGIN_ID]=TS-" + inn))
+                .withRequestBody(containing("fields[FILES][0][0]=leak.jpg")));
+        portal.verify(postRequestedFor(urlPathEqualTo(BATCH)).withRequestBody(containing("crm.company.add?"))
+                .withRequestBody(containing("fields[PHONE][0][VALUE]=%2B79123456789"))
+                .withRequestBody(containing("RQ_INN]=" + inn)));
+        given().header("Authorization", DEALER_A).get("/api/v1/reclamations/" + id)
+                .then().statusCode(200).body("status", equalTo("in_crm")).body("dealId", notNullValue())
+                .body("stage", equalTo("Новая рекламация"));
+    }
+
+    @Test
+    void aDealerKnownByInnIsNotCreatedAgain() {
+        String inn = newInn();
+        FakeCrm.companyByInn.put(inn, 45L);
+        FakeCrm.contactByEmail.put("known-" + inn + "@tehnosnab.ru", 88L);
+
+        submit(DEALER_A, null, claim(inn, "K-" + inn, "known-" + inn + "@tehnosnab.ru", null)).statusCode(202);
+        worker.runDue();
+
+        assertThat(FakeCrm.created("crm.company.add")).isZero();
+        assertThat(FakeCrm.created("crm.contact.add")).isZero();
+        assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(1);
+        portal.verify(postRequestedFor(urlPathEqualTo(BATCH)).withRequestBody(containing("fields[COMPANY_ID]=45"))
+                .withRequestBody(containing("fields[CONTACT_ID]=88")));
+    }
+
+    @Test
+    void aDealerKnownOnlyByEmailIsFoundByEmail() {
+        String inn = newInn();
+        FakeCrm.companyByEmail.put("mail-" + inn + "@tehnosnab.ru", 46L);
+
+        submit(DEALER_A, null, claim(inn, "M-" + inn, "mail-" + inn + "@tehnosnab.ru", null)).statusCode(202);
+        worker.runDue();
+
+        assertThat(FakeCrm.created("crm.company.add")).isZero();
+        assertThat(FakeCrm.created("crm.contact.add")).isEqualTo(1);
+        portal.verify(postRequestedFor(urlPathEqualTo(BATCH)).withRequestBody(containing("crm.contact.add"))
+                .withRequestBody(containing("fields[COMPANY_ID]=46")));
+    }
+
+    @Test
+    void twoConcurrentIntakesOfOneNewDealerCreateOneCompanyAndOneContact() throws Exception {
+        String inn = newInn();
+        submit(DEALER_A, null, claim(inn, "C1-" + inn, "twin-" + inn + "@tehnosnab.ru", null)).statusCode(202);
+        submit(DEALER_B, null, claim(inn, "C2-" + inn, "twin-" + inn + "@tehnosnab.ru", null)).statusCode(202);
+
+        ExecutorService replicas = Executors.newFixedThreadPool(2);
+        Callable<Integer> replica = () -> {
+            int ran = 0;
+            for (int i = 0; i < 20 && FakeCrm.created("crm.deal.add") < 2; i++) {
+                ran += worker.runDue();
+                Thread.sleep(10);
+            }
+            return ran;
+        };
+        replicas.invokeAll(List.of(replica, replica));
+        replicas.shutdown();
+
+        assertThat(FakeCrm.created("crm.company.add")).isEqualTo(1);
+        assertThat(FakeCrm.created("crm.contact.add")).isEqualTo(1);
+        assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(2);
+    }
+
+    @Test
+    void aRepeatReturnsTheFirstAnswerAndCreatesNothing() {
+        String inn = newInn();
+        String body = claim(inn, "R-" + inn, "repeat-" + inn + "@tehnosnab.ru", null);
+        long first = submit(DEALER_A, "key-" + inn, body).statusCode(202).extract().jsonPath().getLong("id");
+
+        submit(DEALER_A, "key-" + inn, body).statusCode(200).body("id", equalTo((int) first));
+        submit(DEALER_A, null, body).statusCode(200).body("id", equalTo((int) first));
+        worker.runDue();
+
+        assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(1);
+        assertThat(count(inn)).isEqualTo(1);
+    }
+
+    @Test
+    void aWrongInnChecksumIsRefusedNamingFieldAndRuleAndStoresNothing() {
+        submit(DEALER_A, null, claim("7707083894", "BAD-1", "bad@tehnosnab.ru", null))
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("dealer.inn")).body("errors[0].rule", equalTo("inn-checksum"));
+
+        assertThat(count("7707083894")).isZero();
+    }
+
+    @Test
+    void anOversizedPhotoIsRefusedNamingThePhoto() {
+        String inn = newInn();
+        submit(DEALER_A, null, claim(inn, "BIG-" + inn, "big@tehnosnab.ru", photo(3000)))
+                .statusCode(400)
+                .body("errors[0].field", equalTo("items[0].photos[0].contentBase64"))
+                .body("errors[0].rule", equalTo("max-size"));
+
+        assertThat(count(inn)).isZero();
+    }
+
+    @Test
+    void missingFieldsAndABadPhoneAreAllNamed() {
+        given().header("Authorization", DEALER_A).contentType(ContentType.JSON)
+                .body("{\"dealer\":{\"companyName\":\"\",\"inn\":\"7707083893\",\"contactName\":\"И\",\"email\":\"not-mail\","
+                        + "\"phone\":\"12\"},\"dealerClaimId\":\"X\",\"claimText\":\"t\",\"items\":[]}")
+                .post("/api/v1/reclamations")
+                .then().statusCode(400)
+                .body("errors.field", org.hamcrest.Matchers.hasItems("dealer.companyName", "dealer.email", "items"));
+    }
+
+    @Test
+    void whenThePortalIsDownTheClaimIsRetriedLaterAndEndsUpAsOneDeal() {
+        String inn = newInn();
+        // the first attempt meets an outage (every try of its lookup gets a proxy's 503 page), then the portal is back
+        String state = com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+        for (int i = 1; i <= 4; i++) {
+            portal.stubFor(portalCall("batch").inScenario("outage").whenScenarioStateIs(state)
+                    .willReturn(aResponse().withStatus(503).withBody("<html>503 Service Temporarily Unavailable</html>"))
+                    .willSetStateTo("down" + i));
+            state = "down" + i;
+        }
+        portal.stubFor(portalCall("batch").inScenario("outage").whenScenarioStateIs(state)
+                .willReturn(aResponse().withTransformers(FakeCrm.NAME)));
+        long id = submit(DEALER_A, null, claim(inn, "DOWN-" + inn, "down-" + inn + "@tehnosnab.ru", null))
+                .statusCode(202).extract().jsonPath().getLong("id");
+
+        worker.runDue();
+
+        assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(1);
+        assertThat(FakeCrm.created("crm.company.add")).isEqualTo(1);
+        long attempts = requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "SELECT attempts FROM job WHERE dedup_key = ?1").setParameter(1, "reclamation:" + id).getSingleResult()).longValue());
+        assertThat(attempts).as("the first attempt failed, a later one succeeded").isEqualTo(2);
+    }
+
+    @Test
+    void anotherDealersTokenCannotReadAClaim() {
+        String inn = newInn();
+        long id = submit(DEALER_A, null, claim(inn, "P-" + inn, "p@tehnosnab.ru", null))
+                .statusCode(202).extract().jsonPath().getLong("id");
+
+        given().header("Authorization", DEALER_B).get("/api/v1/reclamations/" + id).then().statusCode(404);
+        given().get("/api/v1/reclamations/" + id).then().statusCode(401);
+        given().header("Authorization", "Bearer forged").contentType(ContentType.JSON)
+                .body(claim(inn, "P2-" + inn, "p@tehnosnab.ru", null)).post("/api/v1/reclamations").then().statusCode(401);
+    }
+
+    private ValidatableResponse submit(String token, String idempotencyKey, String body) {
+        var request = given().header("Authorization", token).contentType(ContentType.JSON).body(body);
+        if (idempotencyKey != null) {
+            request = request.header("Idempotency-Key", idempotencyKey);
+        }
+        return request.post("/api/v1/reclamations").then();
+    }
+
+    private long lastId() {
+        return requiringNew().call(() -> ((Number) em.createNativeQuery("SELECT COALESCE(MAX(id), 0) FROM reclamation")
+                .getSingleResult()).longValue());
+    }
+
+    private long count(String inn) {
+        return requiringNew().call(() -> ((Number) em.createNativeQuery("SELECT COUNT(*) FROM reclamation WHERE inn = ?1")
+                .setParameter(1, inn).getSingleResult()).longValue());
+    }
+
+    private static String newInn() {
+        return InnTests.innFrom(ThreadLocalRandom.current().nextLong(100_000_000L, 999_999_999L));
+    }
+
+    private static String photo(int bytes) {
+        return "{\"fileName\":\"leak.jpg\",\"contentBase64\":\"" + Base64.getEncoder().encodeToString(new byte[bytes]) + "\"}";
+    }
+
+    /** The body of PRODUCT.md's example, with this test's dealer. */
+    static String claim(String inn, String claimId, String email, String photo) {
+        return """
+                {"dealer": {"companyName": "ООО «Техноснаб»", "inn": "%s", "kpp": "770701001",
+                            "contactName": "Иван Петров", "email": "%s", "phone": "8 (912) 345-67-89"},
+                 "dealerClaimId": "%s",
+                 "claimText": "Течь масла после 3 месяцев эксплуатации.",
+                 "items": [{"productName": "Редуктор GBX-24", "sku": "GBX-24", "quantity": 1,
+                            "serialNumber": "GBX-24-0017731", "defectDescription": "Течь из-под сальника",
+                            "photos": [%s]}],
+                 "questions": ["Нужна ли экспертиза на месте?"]}""".formatted(inn, email, claimId, photo == null ? "" : photo);
+    }
+}

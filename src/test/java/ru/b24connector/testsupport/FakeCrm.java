@@ -1,0 +1,171 @@
+package ru.b24connector.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import ru.b24connector.events.PhpForm;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A small CRM behind the portal stand-in's {@code batch}: companies with requisites, contacts, deals, looked up the
+ * way the portal does (requisites by RQ_INN, {@code crm.duplicate.findbycomm}, lists by ORIGIN_ID). It answers
+ * in the portal's batch envelope, substitutes {@code $result[...]} references, and remembers what was created,
+ * so tests can count duplicates.
+ */
+public class FakeCrm implements ResponseDefinitionTransformerV2 {
+
+    public static final String NAME = "fake-crm-batch";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern REF = Pattern.compile("\\$result\\[([^\\]]+)\\]((?:\\[[^\\]]+\\])*)");
+
+    private static final AtomicLong ids = new AtomicLong(1000);
+    public static final Map<String, Long> companyByInn = new ConcurrentHashMap<>();
+    public static final Map<String, Long> companyByEmail = new ConcurrentHashMap<>();
+    public static final Map<String, Long> contactByEmail = new ConcurrentHashMap<>();
+    public static final Map<String, Long> dealByOrigin = new ConcurrentHashMap<>();
+    public static final Map<String, AtomicLong> created = new ConcurrentHashMap<>();
+
+    public static void reset() {
+        companyByInn.clear();
+        companyByEmail.clear();
+        contactByEmail.clear();
+        dealByOrigin.clear();
+        created.clear();
+    }
+
+    public static long created(String method) {
+        AtomicLong n = created.get(method);
+        return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public String getName() {
+        return NAME;
+    }
+
+    @Override
+    public boolean applyGlobally() {
+        return false;
+    }
+
+    @Override
+    public ResponseDefinition transform(ServeEvent serveEvent) {
+        try {
+            JsonNode body = JSON.readTree(serveEvent.getRequest().getBodyAsString());
+            ObjectNode results = JSON.createObjectNode();
+            ObjectNode errors = JSON.createObjectNode();
+            Iterator<Map.Entry<String, JsonNode>> cmds = body.path("cmd").fields();
+            while (cmds.hasNext()) {
+                Map.Entry<String, JsonNode> cmd = cmds.next();
+                String query = substitute(cmd.getValue().asText(), results);
+                int q = query.indexOf('?');
+                String method = q < 0 ? query : query.substring(0, q);
+                PhpForm params = PhpForm.parse(q < 0 ? "" : query.substring(q + 1));
+                JsonNode result = execute(method, params);
+                if (result == null) {
+                    errors.set(cmd.getKey(), JSON.createObjectNode().put("error", "ERROR_METHOD_NOT_FOUND")
+                            .put("error_description", method));
+                } else {
+                    results.set(cmd.getKey(), result);
+                }
+            }
+            ObjectNode inner = JSON.createObjectNode();
+            inner.set("result", results);
+            inner.set(errors.isEmpty() ? "result_error" : "result_error", errors.isEmpty() ? JSON.createArrayNode() : errors);
+            inner.set("result_total", JSON.createArrayNode());
+            inner.set("result_next", JSON.createArrayNode());
+            inner.set("result_time", JSON.createArrayNode());
+            ObjectNode envelope = JSON.createObjectNode();
+            envelope.set("result", inner);
+            envelope.set("time", JSON.createObjectNode().put("start", 1).put("finish", 1).put("operating", 0));
+            // serialized here: WireMock's own (shaded) Jackson would not know our JsonNode
+            return new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder().withStatus(200)
+                    .withHeader("Content-Type", "application/json").withBody(JSON.writeValueAsString(envelope)).build();
+        } catch (Exception e) {
+            return new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder().withStatus(500).withBody(e.toString()).build();
+        }
+    }
+
+    private static JsonNode execute(String method, PhpForm p) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        switch (method) {
+            case "crm.requisite.list": {
+                Long company = companyByInn.get(p.get("filter", "RQ_INN").orElse(""));
+                return company == null ? f.arrayNode() : f.arrayNode().add(f.objectNode().put("ENTITY_ID", String.valueOf(company)));
+            }
+            case "crm.requisite.preset.list":
+                return f.arrayNode().add(f.objectNode().put("ID", "1").put("NAME", "Организация").put("COUNTRY_ID", "1"));
+            case "crm.duplicate.findbycomm": {
+                String type = p.get("entity_type").orElse("");
+                String value = p.get("values", "0").orElse("");
+                Long id = "COMPANY".equals(type) ? companyByEmail.get(value) : "CONTACT".equals(type) ? contactByEmail.get(value) : null;
+                return id == null ? f.arrayNode() : f.objectNode().set(type, f.arrayNode().add(id));
+            }
+            case "crm.company.list":
+                return f.arrayNode();
+            case "crm.deal.list": {
+                Long deal = dealByOrigin.get(p.get("filter", "ORIGINATOR_ID").orElse("") + "/" + p.get("filter", "ORIGIN_ID").orElse(""));
+                return deal == null ? f.arrayNode() : f.arrayNode().add(f.objectNode().put("ID", String.valueOf(deal)));
+            }
+            case "crm.company.add": {
+                long id = create(method);
+                p.get("fields", "EMAIL", "0", "VALUE").ifPresent(e -> companyByEmail.put(e, id));
+                return f.numberNode(id);
+            }
+            case "crm.requisite.add": {
+                long id = create(method);
+                companyByInn.put(p.get("fields", "RQ_INN").orElse(""), Long.parseLong(p.get("fields", "ENTITY_ID").orElse("0")));
+                return f.numberNode(id);
+            }
+            case "crm.contact.add": {
+                long id = create(method);
+                p.get("fields", "EMAIL", "0", "VALUE").ifPresent(e -> contactByEmail.put(e, id));
+                return f.numberNode(id);
+            }
+            case "crm.deal.add": {
+                long id = create(method);
+                dealByOrigin.put(p.get("fields", "ORIGINATOR_ID").orElse("") + "/" + p.get("fields", "ORIGIN_ID").orElse(""), id);
+                return f.numberNode(id);
+            }
+            case "crm.deal.productrows.set", "crm.deal.update":
+                create(method);
+                return f.booleanNode(true);
+            case "crm.timeline.comment.add":
+                return f.numberNode(create(method));
+            default:
+                return null;
+        }
+    }
+
+    private static long create(String method) {
+        created.computeIfAbsent(method, m -> new AtomicLong()).incrementAndGet();
+        return ids.incrementAndGet();
+    }
+
+    private static String substitute(String query, ObjectNode results) {
+        Matcher m = REF.matcher(query);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            JsonNode value = results.path(m.group(1));
+            Matcher part = Pattern.compile("\\[([^\\]]+)\\]").matcher(m.group(2));
+            while (part.find()) {
+                String key = part.group(1);
+                value = value.isArray() ? value.path(Integer.parseInt(key)) : value.path(key);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value.asText()));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}
