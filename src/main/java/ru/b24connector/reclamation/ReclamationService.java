@@ -140,13 +140,15 @@ public class ReclamationService {
     }
 
     private String stageName(String categoryId, String stageId) {
-        return stageNames.computeIfAbsent(stageId, id -> {
-            String entity = "0".equals(categoryId) ? "DEAL_STAGE" : "DEAL_STAGE_" + categoryId;
-            for (JsonNode status : portal.list("crm.status.list", Map.of("filter", Map.of("ENTITY_ID", entity)))) {
-                stageNames.putIfAbsent(status.path("STATUS_ID").asText(), status.path("NAME").asText());
-            }
-            return stageNames.getOrDefault(id, id);
-        });
+        String known = stageNames.get(stageId);
+        if (known != null) {
+            return known;
+        }
+        String entity = "0".equals(categoryId) ? "DEAL_STAGE" : "DEAL_STAGE_" + categoryId;
+        for (JsonNode status : portal.list("crm.status.list", Map.of("filter", Map.of("ENTITY_ID", entity)))) {
+            stageNames.put(status.path("STATUS_ID").asText(), status.path("NAME").asText());
+        }
+        return stageNames.getOrDefault(stageId, stageId);
     }
 
     private Optional<Reclamation> find(String dealer, String idempotencyKey, String dealerClaimId) {
