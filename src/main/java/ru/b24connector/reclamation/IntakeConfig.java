@@ -47,4 +47,30 @@ public interface IntakeConfig {
     /** How long a read of the deal's stage is reused for status requests. */
     @WithDefault("60s")
     Duration stageCacheFor();
+
+    /** Deal fields a manager fills when entering a dealer's claim by hand. */
+    Manual manual();
+
+    interface Manual {
+
+        /** Deal field with the dealer's INN. */
+        @WithDefault("UF_CRM_B24C_DEALER_INN")
+        String innField();
+
+        /** Deal field with the dealer's company name. */
+        @WithDefault("UF_CRM_B24C_DEALER_COMPANY")
+        String companyField();
+
+        /** Deal field with the dealer's contact person. */
+        @WithDefault("UF_CRM_B24C_DEALER_CONTACT")
+        String contactField();
+
+        /** Deal field with the dealer's e-mail. */
+        @WithDefault("UF_CRM_B24C_DEALER_EMAIL")
+        String emailField();
+
+        /** Deal field with the dealer's phone. */
+        @WithDefault("UF_CRM_B24C_DEALER_PHONE")
+        String phoneField();
+}
 }
