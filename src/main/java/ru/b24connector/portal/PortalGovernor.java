@@ -134,9 +134,15 @@ public class PortalGovernor {
         return (long) (1_000_000_000L / config.rate().perSecond());
     }
 
-    /** How far ahead of the drain the schedule may run: the burst, less the slot being taken. */
+    /**
+     * How far ahead of the drain the schedule may run: the burst, less the slot being taken, less a tenth of the
+     * burst kept free because a request reserved for time t reaches the portal a little later, and requests
+     * bunch up on the way (scheduling, network).
+     */
     private long toleranceNanos() {
-        return intervalNanos() * (config.rate().burst() - 1L);
+        int burst = config.rate().burst();
+        int margin = burst > 2 ? Math.max(1, Math.round(burst * 0.1f)) : 0;
+        return intervalNanos() * Math.max(0, burst - margin - 1L);
     }
 
     private static void sleepMillis(long millis) {

@@ -126,8 +126,9 @@ class TwoReplicasIT {
         assertThat(Set.copyOf(tokens)).as("each robot run answered once").hasSize(calls);
         assertThat(portal.findAll(postRequestedFor(urlPathEqualTo(HOOK + "tasks.task.add")))).as("each task created once")
                 .hasSize(calls);
-        // a bucket per replica would let both bursts through (about twice BURST); the margin is scheduling jitter
-        assertThat(peakBucketLevel()).as("the portal's bucket level, both replicas together").isLessThanOrEqualTo(BURST + 1.5);
+        // a bucket per replica would let both bursts through (about twice BURST); the client keeps a tenth of the
+        // bucket free for the jitter between reserving a slot and the request's arrival
+        assertThat(peakBucketLevel()).as("the portal's bucket level, both replicas together").isLessThanOrEqualTo(BURST + 0.5);
         assertThat(workersThatCreatedTasks()).as("both replicas did work").isEqualTo(2);
     }
 
