@@ -86,6 +86,16 @@ public class AdminResource {
         return Problem.of(409, "Conflict", "job " + id + " does not exist or is not dead-lettered").toResponse();
     }
 
+    @Inject
+    ru.b24connector.registration.PortalProvisioner provisioner;
+
+    @POST
+    @Path("provisioning")
+    @Operation(summary = "Create in the portal the pipeline, stages and deal fields the process needs and lacks")
+    public ru.b24connector.registration.PortalProvisioner.Report provision() {
+        return provisioner.provision();
+    }
+
     @POST
     @Path("registration")
     @Operation(summary = "Reconcile event bindings and robots with the portal now")

@@ -57,6 +57,11 @@ public class PortalClient {
     @Inject
     Clock clock;
 
+    /** The mapper answers are read with, for callers that build result-shaped nodes. */
+    public ObjectMapper json() {
+        return json;
+    }
+
     /** True when a webhook URL or an installed OAuth application is available. */
     public boolean configured() {
         return credentials.configured();

@@ -39,6 +39,10 @@ public interface PortalConfig {
     /** Deal pipeline (category) of the reclamation process; unset: provisioned at registration. */
     Optional<@Min(value = 0, message = "must be a pipeline id, 0 or more") Integer> reclamationCategoryId();
 
+    /** Name of the reclamation pipeline the service creates when B24_RECLAMATION_CATEGORY_ID is unset. */
+    @WithDefault("Рекламации")
+    String reclamationCategoryName();
+
     /**
      * Marker passed as {@code auth_connector} on the service's own writes, so the portal does not echo them back as
      * (offline) events.

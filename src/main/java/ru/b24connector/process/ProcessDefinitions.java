@@ -59,6 +59,31 @@ public class ProcessDefinitions {
         return ProcessFileLoader.parse(yaml, source, portal.reclamationCategoryId(), portal.timeZone());
     }
 
+    /**
+     * The reclamation pipeline was provisioned in the portal (B24_RECLAMATION_CATEGORY_ID unset): load the process
+     * file again with its id, so its rules apply without a restart.
+     */
+    public void adoptReclamationCategory(int categoryId) {
+        if (portal.reclamationCategoryId().isPresent() || current().unresolved().isEmpty()) {
+            return;
+        }
+        try {
+            current = ProcessFileLoader.load(config.file(), Optional.of(categoryId), portal.timeZone());
+            Log.infof("Process '%s': the 'reclamation' pipeline is now category %d", current.name(), categoryId);
+        } catch (ProcessFileException e) {
+            throw new ConfigurationProblem("PROCESS_FILE: " + e.getMessage());
+        }
+    }
+
+    /** The file's stages of the reclamation pipeline as if it were category {@code categoryId}. */
+    public ProcessDefinition withReclamationCategory(int categoryId) {
+        try {
+            return ProcessFileLoader.load(config.file(), Optional.of(categoryId), portal.timeZone());
+        } catch (ProcessFileException e) {
+            throw new ConfigurationProblem("PROCESS_FILE: " + e.getMessage());
+        }
+    }
+
     /** Puts a definition in force; tests switch processes without restarting. */
     void use(ProcessDefinition definition) {
         current = definition;

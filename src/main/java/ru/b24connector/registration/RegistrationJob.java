@@ -29,8 +29,17 @@ public class RegistrationJob implements JobHandler {
         return InstallService.REGISTRATION_JOB;
     }
 
+    @Inject
+    PortalProvisioner provisioner;
+
+    @Inject
+    ru.b24connector.portal.PortalClient portal;
+
     @Override
     public void handle(Job job) {
+        if (portal.configured()) {
+            provisioner.provision();
+        }
         registrar.reconcile();
     }
 

@@ -35,6 +35,9 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
     public static final Map<String, Long> contactByEmail = new ConcurrentHashMap<>();
     public static final Map<String, Long> dealByOrigin = new ConcurrentHashMap<>();
     public static final Map<String, AtomicLong> created = new ConcurrentHashMap<>();
+    /** Stage ids per status entity ({@code DEAL_STAGE_7} → {@code C7:NEW}, ...) and deal user field names. */
+    public static final Map<String, java.util.Set<String>> stages = new ConcurrentHashMap<>();
+    public static final java.util.Set<String> dealFields = ConcurrentHashMap.newKeySet();
 
     public static void reset() {
         companyByInn.clear();
@@ -42,6 +45,8 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
         contactByEmail.clear();
         dealByOrigin.clear();
         created.clear();
+        stages.clear();
+        dealFields.clear();
     }
 
     public static long created(String method) {
@@ -141,6 +146,26 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
             case "crm.deal.productrows.set", "crm.deal.update":
                 create(method);
                 return f.booleanNode(true);
+            case "crm.status.list": {
+                ArrayNode list = f.arrayNode();
+                stages.getOrDefault(p.get("filter", "ENTITY_ID").orElse(""), java.util.Set.of())
+                        .forEach(id -> list.add(f.objectNode().put("STATUS_ID", id)));
+                return list;
+            }
+            case "crm.status.add": {
+                String entity = p.get("fields", "ENTITY_ID").orElse("");
+                String prefix = entity.startsWith("DEAL_STAGE_") ? "C" + entity.substring(11) + ":" : "";
+                stages.computeIfAbsent(entity, e -> ConcurrentHashMap.newKeySet()).add(prefix + p.get("fields", "STATUS_ID").orElse(""));
+                return f.numberNode(create(method));
+            }
+            case "crm.deal.userfield.list": {
+                ArrayNode list = f.arrayNode();
+                dealFields.forEach(name -> list.add(f.objectNode().put("FIELD_NAME", name)));
+                return list;
+            }
+            case "crm.deal.userfield.add":
+                dealFields.add("UF_CRM_" + p.get("fields", "FIELD_NAME").orElse(""));
+                return f.numberNode(create(method));
             case "crm.timeline.comment.add":
                 return f.numberNode(create(method));
             default:
