@@ -83,7 +83,7 @@ class EscalationTests {
     @BeforeEach
     void clean() {
         at(T0.minus(Duration.ofDays(30)));
-        worker.runDue();
+        ru.b24connector.testsupport.CleanSlate.reset();
         // each test sees only its own overdue tasks: rows of other tests are closed
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
                 "UPDATE tracked_task SET status = 'COMPLETED' WHERE status = 'OPEN'").executeUpdate());

@@ -71,7 +71,7 @@ class DecisionMailTests {
 
     @BeforeEach
     void clean() throws Exception {
-        worker.runDue();
+        ru.b24connector.testsupport.CleanSlate.reset();
         portal.resetAll();
         GreenMailResource.server().purgeEmailFromAllMailboxes();
         at(now);

@@ -54,6 +54,7 @@ class ProcessAdminResourceTests {
 
     @BeforeEach
     void stubPortalAndFixTime() {
+        ru.b24connector.testsupport.CleanSlate.reset();
         portal.resetAll();
         PortalLimits.reset();
         ProcessEngineTests.stubPortal(portal);

@@ -82,7 +82,7 @@ class ProcessEngineTests {
 
     @BeforeEach
     void given() {
-        worker.runDue(); // leftovers of other tests
+        ru.b24connector.testsupport.CleanSlate.reset(); // leftovers of other tests
         portal.resetAll();
         PortalLimits.reset();
         stubPortal(portal);

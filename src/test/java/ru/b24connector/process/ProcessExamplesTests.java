@@ -73,7 +73,7 @@ class ProcessExamplesTests {
 
     @BeforeEach
     void given() {
-        worker.runDue();
+        ru.b24connector.testsupport.CleanSlate.reset();
         portal.resetAll();
         PortalLimits.reset(); // the walks make many calls; a bucket left by earlier tests would slow them down
         ProcessEngineTests.stubPortal(portal);
