@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Startup time, event acknowledgement latency and resident memory of the packaged service on its embedded
+# MariaDB. Usage: bash scripts/bench-events.sh   (builds the jar first; everything on localhost)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+POSTERS=${POSTERS:-100}
+EVENTS=${EVENTS:-5000}
+PORT=${PORT:-18090}
+TOKEN=bench-application-token
+DATA=$(mktemp -d)
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+
+start=$(date +%s%N)
+EMBEDDED_DB_DIR="$DATA/db" QUARKUS_HTTP_PORT=$PORT B24_APPLICATION_TOKEN=$TOKEN ADMIN_API_TOKEN=bench-admin \
+  java -jar target/quarkus-app/quarkus-run.jar > "$DATA/service.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$DATA"' EXIT
+until curl -sf "localhost:$PORT/q/health/ready" > /dev/null; do sleep 0.1; done
+echo "startup (cold, embedded MariaDB included): $(( ($(date +%s%N) - start) / 1000000 )) ms"
+echo "RSS after start: $(grep VmRSS /proc/$pid/status | awk '{print $2/1024 " MiB"}')"
+
+java scripts/EventAckBench.java "http://localhost:$PORT" "$TOKEN" "$POSTERS" "$EVENTS"
+
+# every event stored once, and each processed once (one job per event, plus one listener job for task events)
+sleep 5
+curl -s -H "Authorization: Bearer bench-admin" "localhost:$PORT/admin/jobs?status=DONE&limit=1" | \
+  sed -E 's/.*"counts":\{([^}]*)\}.*/job counts: \1/'
+echo "RSS after the run: $(grep VmRSS /proc/$pid/status | awk '{print $2/1024 " MiB"}')"
