@@ -11,7 +11,7 @@ DATA=$(mktemp -d)
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 
 start=$(date +%s%N)
-EMBEDDED_DB_DIR="$DATA/db" QUARKUS_HTTP_PORT=$PORT B24_APPLICATION_TOKEN=$TOKEN ADMIN_API_TOKEN=bench-admin \
+JOBS_RUN_IN_BACKGROUND=${JOBS_BG:-true} EMBEDDED_DB_DIR="$DATA/db" QUARKUS_DATASOURCE_JDBC_MAX_SIZE=${DB_POOL:-20} QUARKUS_HTTP_PORT=$PORT B24_APPLICATION_TOKEN=$TOKEN ADMIN_API_TOKEN=bench-admin \
   java -jar target/quarkus-app/quarkus-run.jar > "$DATA/service.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$DATA"' EXIT
