@@ -67,7 +67,19 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
     @Override
     public ResponseDefinition transform(ServeEvent serveEvent) {
         try {
-            JsonNode body = JSON.readTree(serveEvent.getRequest().getBodyAsString());
+            ObjectNode envelope = answerBatch(serveEvent.getRequest().getBodyAsString());
+            // serialized here: WireMock's own (shaded) Jackson would not know our JsonNode
+            return new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder().withStatus(200)
+                    .withHeader("Content-Type", "application/json").withBody(JSON.writeValueAsString(envelope)).build();
+        } catch (Exception e) {
+            return new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder().withStatus(500).withBody(e.toString()).build();
+        }
+    }
+
+    /** The portal's answer to a {@code batch} body, in its envelope. */
+    public static ObjectNode answerBatch(String requestBody) throws java.io.IOException {
+        {
+            JsonNode body = JSON.readTree(requestBody);
             ObjectNode results = JSON.createObjectNode();
             ObjectNode errors = JSON.createObjectNode();
             Iterator<Map.Entry<String, JsonNode>> cmds = body.path("cmd").fields();
@@ -94,11 +106,7 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
             ObjectNode envelope = JSON.createObjectNode();
             envelope.set("result", inner);
             envelope.set("time", JSON.createObjectNode().put("start", 1).put("finish", 1).put("operating", 0));
-            // serialized here: WireMock's own (shaded) Jackson would not know our JsonNode
-            return new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder().withStatus(200)
-                    .withHeader("Content-Type", "application/json").withBody(JSON.writeValueAsString(envelope)).build();
-        } catch (Exception e) {
-            return new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder().withStatus(500).withBody(e.toString()).build();
+            return envelope;
         }
     }
 
