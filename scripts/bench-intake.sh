@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Portal calls per dealer claim and end-to-end intake throughput, against a local portal stand-in that enforces
 # the leaky bucket (RATE/s, BURST) and the per-method operating budget (BUDGET s per 10 min, COST s per command).
-# Usage: bash scripts/bench-intake.sh     (RATE=2 BURST=50 BUDGET=480 COST=0.5 CLAIMS=200 DEALERS=50)
+# Usage: bash scripts/bench-intake.sh     (RATE=2 BURST=50 BUDGET=480 COST=0.5 WINDOW=600 CLAIMS=200 DEALERS=50)
+# A tight budget in a short window shows the time-budget ceiling quickly, e.g. WINDOW=30 BUDGET=3 COST=0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RATE=${RATE:-2}; BURST=${BURST:-50}; BUDGET=${BUDGET:-480}; COST=${COST:-0.5}
+RATE=${RATE:-2}; BURST=${BURST:-50}; BUDGET=${BUDGET:-480}; COST=${COST:-0.5}; WINDOW=${WINDOW:-600}
 CLAIMS=${CLAIMS:-200}; DEALERS=${DEALERS:-50}
 PORTAL_PORT=18091; PORT=18092; DATA=$(mktemp -d)
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 ./mvnw -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
 CP="target/test-classes:target/classes:$(cat target/bench.cp)"
 
-java -cp "$CP" ru.b24connector.bench.PortalStandIn $PORTAL_PORT "$RATE" "$BURST" "$BUDGET" "$COST" > "$DATA/portal.log" 2>&1 &
+java -cp "$CP" ru.b24connector.bench.PortalStandIn $PORTAL_PORT "$RATE" "$BURST" "$BUDGET" "$COST" "$WINDOW" > "$DATA/portal.log" 2>&1 &
 portal=$!
 EMBEDDED_DB_DIR="$DATA/db" QUARKUS_HTTP_PORT=$PORT B24_WEBHOOK_URL="http://127.0.0.1:$PORTAL_PORT/rest/1/bench/" \
   B24_RECLAMATION_CATEGORY_ID=3 INTAKE_API_TOKENS=bench-dealer B24_RATE_PER_SECOND="$RATE" B24_RATE_BURST="$BURST" \

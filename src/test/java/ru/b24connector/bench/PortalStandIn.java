@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * operating budget over a sliding window (OPERATION_TIME_LIMIT past it, {@code time.operating} and
  * {@code operating_reset_at} in every answer), counts calls and batch commands, and answers CRM batches with
  * {@link FakeCrm}. {@code GET /__stats} reports the counts.
- * Usage: PortalStandIn port rate burst budgetSeconds secondsPerCommand
+ * Usage: PortalStandIn port rate burst budgetSeconds secondsPerCommand [windowSeconds, default 600]
  */
 public final class PortalStandIn {
 
@@ -33,6 +33,7 @@ public final class PortalStandIn {
     private final int burst;
     private final double budget;
     private final double cost;
+    private final double window;
     private double level;
     private long lastNanos = System.nanoTime();
     private final Map<String, Deque<double[]>> spent = new HashMap<>(); // method -> (epoch seconds, seconds)
@@ -41,7 +42,8 @@ public final class PortalStandIn {
     private final AtomicLong limited = new AtomicLong();
     private final AtomicLong blocked = new AtomicLong();
 
-    private PortalStandIn(double rate, int burst, double budget, double cost) {
+    private PortalStandIn(double rate, int burst, double budget, double cost, double window) {
+        this.window = window;
         this.rate = rate;
         this.burst = burst;
         this.budget = budget;
@@ -51,7 +53,8 @@ public final class PortalStandIn {
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args[0]);
         PortalStandIn portal = new PortalStandIn(Double.parseDouble(args[1]), Integer.parseInt(args[2]),
-                Double.parseDouble(args[3]), Double.parseDouble(args[4]));
+                Double.parseDouble(args[3]), Double.parseDouble(args[4]),
+                args.length > 5 ? Double.parseDouble(args[5]) : 600);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 200);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/__stats", portal::stats);
@@ -90,7 +93,7 @@ public final class PortalStandIn {
                 double now = System.currentTimeMillis() / 1000.0;
                 for (Map.Entry<String, Integer> m : billed.entrySet()) {
                     Deque<double[]> window = spent.computeIfAbsent(m.getKey(), k -> new ArrayDeque<>());
-                    while (!window.isEmpty() && window.peekFirst()[0] < now - 600) {
+                    while (!window.isEmpty() && window.peekFirst()[0] < now - this.window) {
                         window.pollFirst();
                     }
                     double sum = window.stream().mapToDouble(e -> e[1]).sum();
@@ -104,7 +107,7 @@ public final class PortalStandIn {
                     Deque<double[]> window = spent.get(m.getKey());
                     window.addLast(new double[]{now, cost * m.getValue()});
                     operating = Math.max(operating, window.stream().mapToDouble(e -> e[1]).sum());
-                    resetAt = Math.max(resetAt, (long) window.peekFirst()[0] + 600);
+                    resetAt = Math.max(resetAt, (long) Math.ceil(window.peekFirst()[0] + this.window));
                 }
             }
             answer = method.equals("batch") ? FakeCrm.answerBatch(body)
