@@ -43,7 +43,6 @@ public class CompanyContactResolver {
     public record CompanyContact(long companyId, Long contactId) {
     }
 
-    private final String owner = UUID.randomUUID().toString();
     private volatile Long presetId;
 
     @Inject
@@ -73,8 +72,10 @@ public class CompanyContactResolver {
     public Map<String, CompanyContact> resolveAll(List<Party> parties, boolean mayExistFromEarlierAttempt) {
         Map<String, CompanyContact> resolved = new HashMap<>(known(parties));
         Map<String, Party> unknown = new LinkedHashMap<>();
+        // one owner per call, not per bean: worker threads of one replica must exclude each other too
+        String owner = UUID.randomUUID().toString();
         for (Party p : parties) {
-            if (!resolved.containsKey(p.inn()) && !unknown.containsKey(p.inn()) && lease(p.inn())) {
+            if (!resolved.containsKey(p.inn()) && !unknown.containsKey(p.inn()) && lease(p.inn(), owner)) {
                 unknown.put(p.inn(), p);
             }
         }
@@ -94,7 +95,7 @@ public class CompanyContactResolver {
                 }
             }
         } finally {
-            release(unknown.keySet());
+            release(unknown.keySet(), owner);
         }
         return resolved;
     }
@@ -213,7 +214,7 @@ public class CompanyContactResolver {
     }
 
     /** Takes the INN for this caller unless another holds an unexpired lease on it. */
-    private boolean lease(String inn) {
+    private boolean lease(String inn, String owner) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Timestamp now = Timestamp.from(clock.instant());
             Timestamp until = Timestamp.from(clock.instant().plus(LEASE));
@@ -229,7 +230,7 @@ public class CompanyContactResolver {
         });
     }
 
-    private void release(java.util.Collection<String> inns) {
+    private void release(java.util.Collection<String> inns, String owner) {
         if (!inns.isEmpty()) {
             QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
                             "DELETE FROM dealer_lease WHERE owner = ?1 AND inn IN (?2)")

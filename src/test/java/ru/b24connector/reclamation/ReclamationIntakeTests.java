@@ -145,6 +145,27 @@ class ReclamationIntakeTests {
         assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(2);
     }
 
+    @Inject
+    CompanyContactResolver resolver;
+
+    @Test
+    void twoWorkerThreadsResolvingOneNewDealerCreateItOnce() throws Exception {
+        String inn = newInn();
+        portal.stubFor(portalCall("batch").willReturn(aResponse().withTransformers(FakeCrm.NAME).withFixedDelay(300)));
+        CompanyContactResolver.Party party = new CompanyContactResolver.Party("ООО «Техноснаб»", inn, null,
+                "Иван Петров", "same-" + inn + "@tehnosnab.ru", "+79123456789");
+        ExecutorService workers = Executors.newFixedThreadPool(2);
+        Callable<Integer> resolve = () -> resolver.resolveAll(List.of(party), false).size();
+        List<Integer> found = new java.util.ArrayList<>();
+        for (var f : workers.invokeAll(List.of(resolve, resolve))) {
+            found.add(f.get());
+        }
+        workers.shutdown();
+
+        assertThat(FakeCrm.created("crm.company.add")).isEqualTo(1);
+        assertThat(found).as("one resolved it, the other stood back while it was being created").containsExactlyInAnyOrder(0, 1);
+    }
+
     @Test
     void aRepeatReturnsTheFirstAnswerAndCreatesNothing() {
         String inn = newInn();
