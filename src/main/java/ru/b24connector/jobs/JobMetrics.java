@@ -53,7 +53,9 @@ public class JobMetrics {
 
     @Scheduled(identity = "job-metrics", every = "15s")
     void trigger() {
-        refresh();
+        if (!byStatus.isEmpty()) { // the scheduler may tick before the gauges are registered
+            refresh();
+        }
     }
 
     /** Reads the queue's numbers into the gauges. */

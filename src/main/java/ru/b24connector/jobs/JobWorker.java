@@ -68,7 +68,7 @@ public class JobWorker {
 
     @Scheduled(identity = "job-poll", every = "${jobs.poll-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        if (config.runInBackground()) {
+        if (config.runInBackground() && free != null) { // the scheduler may tick before startup finished
             dispatch();
         }
     }
