@@ -61,6 +61,9 @@ public class DecisionMailService {
     @Inject
     Clock clock;
 
+    @Inject
+    jakarta.enterprise.event.Event<DealerDecisionRecorded> decisions;
+
     /**
      * Stores a decision mail for the deal and queues its sending; a second request with the same key changes
      * nothing and returns the first one.
@@ -93,6 +96,7 @@ public class DecisionMailService {
             return new DecisionMailRequest(row.id, row.messageId, true);
         }
         jobs.enqueue(JOB_TYPE, dedupKey, new SendJob(row.id), null, null);
+        decisions.fire(new DealerDecisionRecorded(dealId, decision, comment, dedupKey));
         return new DecisionMailRequest(row.id, messageId, false);
     }
 

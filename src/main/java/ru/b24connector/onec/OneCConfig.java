@@ -2,9 +2,12 @@ package ru.b24connector.onec;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Optional;
 
@@ -15,7 +18,7 @@ public interface OneCConfig {
     /** Root of the standard OData interface, ending in {@code /odata/standard.odata/}. Unset: the pull is off. */
     Optional<URI> odataUrl();
 
-    /** 1C user for the OData interface (HTTP Basic). */
+    /** 1C user for the OData interface (HTTP Basic, sent as UTF-8: Cyrillic logins work). */
     Optional<String> user();
 
     /** Password of that user. */
@@ -32,4 +35,124 @@ public interface OneCConfig {
     /** Time zone of 1C's dates, which carry none. */
     @WithDefault("Europe/Moscow")
     ZoneId zone();
+
+    /** Rows per OData page ({@code $top}). */
+    @WithDefault("200")
+    @Min(1)
+    @Max(5000)
+    int pageSize();
+
+    /** The first pull reads documents dated this far back. */
+    @WithDefault("30d")
+    Duration pullLookback();
+
+    /** Later pulls re-read documents this far behind the newest date seen, for back-dated edits in 1C. */
+    @WithDefault("2d")
+    Duration pullOverlap();
+
+    /** Timeout of one OData request. */
+    @WithDefault("30s")
+    Duration timeout();
+
+    /** Write the portal's decision back to the 1C document (PATCH). Needs {@code ONEC_ODATA_URL}. */
+    @WithDefault("false")
+    boolean writeBack();
+
+    /** Counterparties catalog in the OData interface. */
+    @WithDefault("Catalog_Контрагенты")
+    String counterpartySet();
+
+    /** Reclamation documents in the OData interface (configuration-specific; read {@code $metadata}). */
+    @WithDefault("Document_РекламацияДилера")
+    String reclamationSet();
+
+    /** Products catalog, read for product names the document lines do not carry. */
+    @WithDefault("Catalog_Номенклатура")
+    String productSet();
+
+    /** Deal field that shows the document's status in 1C. */
+    @WithDefault("UF_CRM_B24C_ONEC_STATUS")
+    String statusField();
+
+    /**
+     * 1C statuses that move the deal to a stage: {@code status=STAGE_ID} pairs, comma-separated, e.g.
+     * {@code НаРассмотрении=C3:NEW,Решено=C3:WON}. Unset: the stage is left to the portal.
+     */
+    Optional<@Pattern(regexp = "[^=,]+=[^=,]+(,[^=,]+=[^=,]+)*", message = "must be status=STAGE_ID pairs, comma-separated") String> statusStages();
+
+    /** Attribute names of the reclamation document in 1C. */
+    Fields fields();
+
+    /** How the portal's decisions are written into 1C's decision attribute. */
+    DecisionValues decisionValues();
+
+    /** Attributes of the reclamation document (defaults follow the document in reference/1c-integration.md §7.2). */
+    interface Fields {
+        /** Reference to the counterparty. */
+        @WithDefault("Контрагент_Key")
+        String counterparty();
+
+        /** Status of the document. */
+        @WithDefault("Статус")
+        String status();
+
+        /** Text of the claim. */
+        @WithDefault("ОписаниеДефекта")
+        String description();
+
+        /** Amount claimed. */
+        @WithDefault("СуммаПретензии")
+        String amount();
+
+        /** Tabular section of goods. */
+        @WithDefault("Товары")
+        String lines();
+
+        /** Product reference in a line. */
+        @WithDefault("Номенклатура_Key")
+        String lineProduct();
+
+        /** Quantity in a line. */
+        @WithDefault("Количество")
+        String lineQuantity();
+
+        /** Serial number in a line. */
+        @WithDefault("СерийныйНомер")
+        String lineSerial();
+
+        /** Defect in a line. */
+        @WithDefault("Дефект")
+        String lineDefect();
+
+        /** Amount of a line. */
+        @WithDefault("Сумма")
+        String lineAmount();
+
+        /** Decision attribute written back. */
+        @WithDefault("Решение")
+        String decision();
+
+        /** Decision comment attribute written back. */
+        @WithDefault("КомментарийРешения")
+        String decisionComment();
+
+        /** Decision date attribute written back. */
+        @WithDefault("ДатаРешения")
+        String decisionDate();
+    }
+
+    /** Values of 1C's decision attribute (usually an enumeration's value names). */
+    interface DecisionValues {
+        /** For {@code approved}. */
+        @WithDefault("Удовлетворена")
+        String approved();
+
+        /** For {@code rejected}. */
+        @WithDefault("Отклонена")
+        String rejected();
+
+        /** For {@code partial}. */
+        @WithDefault("УдовлетворенаЧастично")
+        String partial();
+    }
 }

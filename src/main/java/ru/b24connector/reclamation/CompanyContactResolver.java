@@ -110,12 +110,17 @@ public class CompanyContactResolver {
             keyOf.put(p.inn(), k);
             batch.add(k + "inn", "crm.requisite.list", Map.of("filter", Map.of("RQ_INN", p.inn(), "ENTITY_TYPE_ID", 4),
                     "select", List.of("ENTITY_ID")));
-            batch.add(k + "mail", "crm.duplicate.findbycomm", Map.of("entity_type", "COMPANY", "type", "EMAIL",
-                    "values", List.of(p.email())));
-            batch.add(k + "tel", "crm.duplicate.findbycomm", Map.of("entity_type", "COMPANY", "type", "PHONE",
-                    "values", List.of(p.phone())));
-            batch.add(k + "ct", "crm.duplicate.findbycomm", Map.of("entity_type", "CONTACT", "type", "EMAIL",
-                    "values", List.of(p.email())));
+            // a 1C counterparty may come without e-mail or phone: look up by what there is
+            if (p.email() != null) {
+                batch.add(k + "mail", "crm.duplicate.findbycomm", Map.of("entity_type", "COMPANY", "type", "EMAIL",
+                        "values", List.of(p.email())));
+                batch.add(k + "ct", "crm.duplicate.findbycomm", Map.of("entity_type", "CONTACT", "type", "EMAIL",
+                        "values", List.of(p.email())));
+            }
+            if (p.phone() != null) {
+                batch.add(k + "tel", "crm.duplicate.findbycomm", Map.of("entity_type", "COMPANY", "type", "PHONE",
+                        "values", List.of(p.phone())));
+            }
             if (earlierAttempt) {
                 batch.add(k + "org", "crm.company.list", Map.of("filter", Map.of("ORIGINATOR_ID", ORIGINATOR,
                         "ORIGIN_ID", "inn:" + p.inn()), "select", List.of("ID")));
@@ -132,10 +137,12 @@ public class CompanyContactResolver {
             String k = keyOf.get(p.inn());
             firstId(found.result(k + "inn"), "ENTITY_ID")
                     .or(() -> earlierAttempt ? firstId(found.result(k + "org"), "ID") : Optional.empty())
-                    .or(() -> duplicate(found.result(k + "mail"), "COMPANY"))
-                    .or(() -> duplicate(found.result(k + "tel"), "COMPANY"))
+                    .or(() -> p.email() != null ? duplicate(found.result(k + "mail"), "COMPANY") : Optional.empty())
+                    .or(() -> p.phone() != null ? duplicate(found.result(k + "tel"), "COMPANY") : Optional.empty())
                     .ifPresent(id -> companies.put(p.inn(), id));
-            duplicate(found.result(k + "ct"), "CONTACT").ifPresent(id -> contacts.put(p.inn(), id));
+            if (p.email() != null) {
+                duplicate(found.result(k + "ct"), "CONTACT").ifPresent(id -> contacts.put(p.inn(), id));
+            }
         }
     }
 
@@ -151,10 +158,12 @@ public class CompanyContactResolver {
             keyOf.put(p.inn(), k);
             Object companyId = companies.containsKey(p.inn()) ? companies.get(p.inn()) : PortalBatch.ref(k + "co");
             if (!companies.containsKey(p.inn())) {
-                batch.add(k + "co", "crm.company.add", Map.of("fields", Map.of("TITLE", p.companyTitle(),
-                        "ORIGINATOR_ID", ORIGINATOR, "ORIGIN_ID", "inn:" + p.inn(),
-                        "EMAIL", List.of(Map.of("VALUE", p.email(), "VALUE_TYPE", "WORK")),
-                        "PHONE", List.of(Map.of("VALUE", p.phone(), "VALUE_TYPE", "WORK")))));
+                Map<String, Object> company = new LinkedHashMap<>();
+                company.put("TITLE", p.companyTitle());
+                company.put("ORIGINATOR_ID", ORIGINATOR);
+                company.put("ORIGIN_ID", "inn:" + p.inn());
+                company.putAll(communications(p));
+                batch.add(k + "co", "crm.company.add", Map.of("fields", company));
                 Map<String, Object> requisite = new LinkedHashMap<>();
                 requisite.put("ENTITY_TYPE_ID", 4);
                 requisite.put("ENTITY_ID", companyId);
@@ -166,13 +175,16 @@ public class CompanyContactResolver {
                 }
                 batch.add(k + "rq", "crm.requisite.add", Map.of("fields", requisite));
             }
-            if (!contacts.containsKey(p.inn())) {
+            if (!contacts.containsKey(p.inn()) && p.contactName() != null && !p.contactName().isBlank()) {
                 String[] name = p.contactName().trim().split("\\s+", 2);
-                batch.add(k + "ct", "crm.contact.add", Map.of("fields", Map.of("NAME", name[0],
-                        "LAST_NAME", name.length > 1 ? name[1] : "", "COMPANY_ID", companyId,
-                        "ORIGINATOR_ID", ORIGINATOR, "ORIGIN_ID", "contact:" + p.inn(),
-                        "EMAIL", List.of(Map.of("VALUE", p.email(), "VALUE_TYPE", "WORK")),
-                        "PHONE", List.of(Map.of("VALUE", p.phone(), "VALUE_TYPE", "WORK")))));
+                Map<String, Object> contact = new LinkedHashMap<>();
+                contact.put("NAME", name[0]);
+                contact.put("LAST_NAME", name.length > 1 ? name[1] : "");
+                contact.put("COMPANY_ID", companyId);
+                contact.put("ORIGINATOR_ID", ORIGINATOR);
+                contact.put("ORIGIN_ID", "contact:" + p.inn());
+                contact.putAll(communications(p));
+                batch.add(k + "ct", "crm.contact.add", Map.of("fields", contact));
             }
         }
         if (batch.isEmpty()) {
@@ -255,6 +267,18 @@ public class CompanyContactResolver {
             }
         }
         return Optional.empty();
+    }
+
+    /** The EMAIL and PHONE multi-fields of a company or contact, with the values the party has. */
+    private static Map<String, Object> communications(Party p) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (p.email() != null) {
+            fields.put("EMAIL", List.of(Map.of("VALUE", p.email(), "VALUE_TYPE", "WORK")));
+        }
+        if (p.phone() != null) {
+            fields.put("PHONE", List.of(Map.of("VALUE", p.phone(), "VALUE_TYPE", "WORK")));
+        }
+        return fields;
     }
 
     /** {@code {"COMPANY":[45]}} → 45; {@code []} (no match) → empty. */

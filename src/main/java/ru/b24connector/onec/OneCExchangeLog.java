@@ -1,0 +1,281 @@
+package ru.b24connector.onec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import ru.b24connector.jobs.JobQueue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The exchange log and the objects it knows. {@link #receive} is the one way in for a 1C record, pushed or
+ * pulled: the record, its object row and the job that applies it commit together before anyone is answered,
+ * and a version received before is answered with the first receipt and changes nothing.
+ */
+@ApplicationScoped
+public class OneCExchangeLog {
+
+    static final String APPLY_JOB = "onec.apply";
+
+    /** What the sender learns: the log entry, and whether this version had arrived before. */
+    public record Receipt(long exchangeId, OneCRecords.Kind kind, String ref, String status, boolean repeat) {
+    }
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    JobQueue jobs;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Clock clock;
+
+    /** Stores a valid record with its apply job; a version received before answers that first receipt. */
+    public Receipt receive(OneCExchange.Direction direction, OneCRecords.Record record) {
+        String version = version(record);
+        String payload = toJson(record);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            OneCObject object = lockObject(record.kind(), record.ref());
+            Optional<OneCExchange> earlier = em.createQuery("""
+                            from OneCExchange where kind = :k and ref = :r and dataVersion = :v
+                            and direction in (:push, :pull) and status <> :rejected order by id""", OneCExchange.class)
+                    .setParameter("k", record.kind()).setParameter("r", record.ref()).setParameter("v", version)
+                    .setParameter("push", OneCExchange.Direction.PUSH).setParameter("pull", OneCExchange.Direction.PULL)
+                    .setParameter("rejected", OneCExchange.Status.REJECTED).setMaxResults(1).getResultStream().findFirst();
+            if (earlier.isPresent()) {
+                return receipt(earlier.get(), true);
+            }
+            OneCExchange entry = entry(direction, record.kind(), record.ref(), version, record.label(),
+                    OneCExchange.Status.RECEIVED, payload, null);
+            object.receivedExchangeId = entry.id;
+            object.payload = payload;
+            object.updatedAt = entry.createdAt;
+            jobs.enqueue(APPLY_JOB, "onec:" + entry.id, Map.of("exchangeId", entry.id, "kind", record.kind().name(),
+                    "ref", record.ref()));
+            Log.infof("Received 1C %s %s (%s) by %s as exchange %d", record.kind(), record.ref(), record.label(),
+                    direction, entry.id);
+            return receipt(entry, false);
+        });
+    }
+
+    /**
+     * Logs a record that broke rules; nothing else changes. A pulled record rejected before with the same version
+     * and the same reason is not logged again (the pull meets it on every run until 1C fixes it).
+     */
+    public Optional<Long> reject(OneCExchange.Direction direction, OneCRecords.Kind kind, String ref, String version,
+                                 String label, String error, String payload) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            if (direction == OneCExchange.Direction.PULL && ref != null) {
+                boolean known = !em.createQuery("""
+                                select id from OneCExchange where kind = :k and ref = :r and dataVersion = :v
+                                and status = :rejected and error = :e""", Long.class)
+                        .setParameter("k", kind).setParameter("r", ref).setParameter("v", version)
+                        .setParameter("rejected", OneCExchange.Status.REJECTED).setParameter("e", truncate(error, 4000))
+                        .setMaxResults(1).getResultList().isEmpty();
+                if (known) {
+                    return Optional.<Long>empty();
+                }
+            }
+            OneCExchange entry = entry(direction, kind, ref, version, label, OneCExchange.Status.REJECTED, payload, error);
+            Log.warnf("Rejected 1C %s %s by %s (exchange %d): %s", kind, ref == null ? "" : ref, direction, entry.id, error);
+            return Optional.of(entry.id);
+        });
+    }
+
+    /** True when this version of the object was received before (and not rejected): the pull skips it quietly. */
+    public boolean known(OneCRecords.Kind kind, String ref, String version) {
+        return QuarkusTransaction.requiringNew().call(() -> !em.createQuery("""
+                        select id from OneCExchange where kind = :k and ref = :r and dataVersion = :v
+                        and direction in (:push, :pull) and status <> :rejected""", Long.class)
+                .setParameter("k", kind).setParameter("r", ref).setParameter("v", version)
+                .setParameter("push", OneCExchange.Direction.PUSH).setParameter("pull", OneCExchange.Direction.PULL)
+                .setParameter("rejected", OneCExchange.Status.REJECTED).setMaxResults(1).getResultList().isEmpty());
+    }
+
+    /** Opens a write to 1C (status PENDING) in the caller's transaction. */
+    OneCExchange openWrite(OneCRecords.Kind kind, String ref, String label, Long dealId, String payload) {
+        OneCExchange entry = entry(OneCExchange.Direction.WRITE, kind, ref, null, label, OneCExchange.Status.PENDING,
+                payload, null);
+        entry.dealId = dealId;
+        return entry;
+    }
+
+    /** Sets an entry's outcome (and its error, or clears it). */
+    void finish(long exchangeId, OneCExchange.Status status, Long dealId, Long companyId, String error) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            OneCExchange entry = em.find(OneCExchange.class, exchangeId);
+            entry.status = status;
+            entry.dealId = dealId != null ? dealId : entry.dealId;
+            entry.companyId = companyId != null ? companyId : entry.companyId;
+            entry.error = truncate(error, 4000);
+            entry.updatedAt = clock.instant();
+        });
+    }
+
+    /** Notes why the latest attempt failed; the entry keeps its status while the job retries. */
+    void noteError(long exchangeId, String error) {
+        QuarkusTransaction.requiringNew().run(() -> em.createQuery(
+                        "update OneCExchange set error = :e, updatedAt = :t where id = :id")
+                .setParameter("e", truncate(error, 4000)).setParameter("t", clock.instant()).setParameter("id", exchangeId)
+                .executeUpdate());
+    }
+
+    /** Marks an entry FAILED if it is still waiting (its job was dead-lettered). */
+    void failIfWaiting(long exchangeId, String error) {
+        QuarkusTransaction.requiringNew().run(() -> em.createQuery("""
+                        update OneCExchange set status = :failed, error = :e, updatedAt = :t
+                        where id = :id and status in (:received, :pending)""")
+                .setParameter("failed", OneCExchange.Status.FAILED).setParameter("e", truncate(error, 4000))
+                .setParameter("t", clock.instant()).setParameter("id", exchangeId)
+                .setParameter("received", OneCExchange.Status.RECEIVED).setParameter("pending", OneCExchange.Status.PENDING)
+                .executeUpdate());
+    }
+
+    Optional<OneCExchange> find(long id) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            OneCExchange entry = em.find(OneCExchange.class, id);
+            if (entry != null) {
+                em.detach(entry);
+            }
+            return Optional.ofNullable(entry);
+        });
+    }
+
+    /** Log entries, newest first, optionally of one object, status or direction. */
+    public List<OneCExchange> list(String ref, OneCExchange.Status status, OneCExchange.Direction direction, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            StringBuilder q = new StringBuilder("from OneCExchange where 1 = 1");
+            if (ref != null) {
+                q.append(" and ref = :ref");
+            }
+            if (status != null) {
+                q.append(" and status = :status");
+            }
+            if (direction != null) {
+                q.append(" and direction = :direction");
+            }
+            var query = em.createQuery(q.append(" order by id desc").toString(), OneCExchange.class).setMaxResults(limit);
+            if (ref != null) {
+                query.setParameter("ref", ref);
+            }
+            if (status != null) {
+                query.setParameter("status", status);
+            }
+            if (direction != null) {
+                query.setParameter("direction", direction);
+            }
+            List<OneCExchange> entries = query.getResultList();
+            entries.forEach(em::detach);
+            return entries;
+        });
+    }
+
+    /** The object row, detached; empty when the service never received it. */
+    public Optional<OneCObject> object(OneCRecords.Kind kind, String ref) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            OneCObject object = em.find(OneCObject.class, new OneCObject.Key(kind, ref));
+            if (object != null) {
+                em.detach(object);
+            }
+            return Optional.ofNullable(object);
+        });
+    }
+
+    /** The 1C reclamation a deal was opened for, if any. */
+    public Optional<OneCObject> reclamationOfDeal(long dealId) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                        "from OneCObject where kind = :k and portalId = :d", OneCObject.class)
+                .setParameter("k", OneCRecords.Kind.RECLAMATION).setParameter("d", dealId).setMaxResults(1)
+                .getResultStream().peek(em::detach).findFirst());
+    }
+
+    /** The object row, created empty when new, locked until the caller's transaction ends. */
+    OneCObject lockObject(OneCRecords.Kind kind, String ref) {
+        Timestamp now = Timestamp.from(clock.instant());
+        em.createNativeQuery("INSERT IGNORE INTO onec_object (kind, ref, comment_done, created_at, updated_at) "
+                + "VALUES (?1, ?2, FALSE, ?3, ?3)").setParameter(1, kind.name()).setParameter(2, ref)
+                .setParameter(3, now).executeUpdate();
+        return em.find(OneCObject.class, new OneCObject.Key(kind, ref), LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** Records the portal ids found or created for an object, at once (a retry must not create them again). */
+    void link(OneCRecords.Kind kind, String ref, Long portalId, Long companyId, Long contactId, Boolean commentDone,
+              String payloadIfNone) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            OneCObject object = lockObject(kind, ref);
+            object.portalId = portalId != null ? portalId : object.portalId;
+            object.companyId = companyId != null ? companyId : object.companyId;
+            object.contactId = contactId != null ? contactId : object.contactId;
+            object.commentDone = commentDone != null ? commentDone : object.commentDone;
+            if (object.payload == null) {
+                object.payload = payloadIfNone;
+            }
+            object.updatedAt = clock.instant();
+        });
+    }
+
+    private OneCExchange entry(OneCExchange.Direction direction, OneCRecords.Kind kind, String ref, String version,
+                               String label, OneCExchange.Status status, String payload, String error) {
+        Instant now = clock.instant();
+        OneCExchange entry = new OneCExchange();
+        entry.direction = direction;
+        entry.kind = kind;
+        entry.ref = ref;
+        entry.dataVersion = version;
+        entry.number = truncate(label, 255);
+        entry.status = status;
+        entry.payload = payload;
+        entry.error = truncate(error, 4000);
+        entry.createdAt = now;
+        entry.updatedAt = now;
+        em.persist(entry);
+        em.flush();
+        return entry;
+    }
+
+    /** 1C's DataVersion; without one, a hash of the record (the same content is the same version). */
+    String version(OneCRecords.Record record) {
+        if (record.dataVersion() != null) {
+            return record.dataVersion();
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(toJson(record).getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(hash, 0, 20);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Receipt receipt(OneCExchange entry, boolean repeat) {
+        return new Receipt(entry.id, entry.kind, entry.ref, entry.status.name().toLowerCase(java.util.Locale.ROOT), repeat);
+    }
+
+    static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}

@@ -1,0 +1,311 @@
+package ru.b24connector.onec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import ru.b24connector.web.InvalidInputException;
+import ru.b24connector.web.Problem;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The scheduled pull from 1C's OData interface: counterparties (a full scan; catalogs carry no change date, so
+ * unchanged DataVersions are skipped) and then reclamation documents dated from the watermark on (with an
+ * overlap for back-dated edits). Pages are read with {@code $top}/{@code $skip} under a stable {@code $orderby};
+ * the position is stored after every page, so a run cut off by an outage resumes where it stopped, and each
+ * record goes through {@link OneCExchangeLog#receive}, which skips versions already received.
+ */
+@ApplicationScoped
+public class OneCPull {
+
+    private static final DateTimeFormatter ODATA_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+
+    /** What one run did, per entity set. */
+    public record Report(Map<String, SetReport> sets) {
+    }
+
+    /** Rows read, new versions received, records rejected; {@code error} when the run stopped early. */
+    public record SetReport(int pages, int rows, int received, int rejected, boolean complete, String error) {
+    }
+
+    @Inject
+    OneCODataClient odata;
+
+    @Inject
+    OneCConfig config;
+
+    @Inject
+    OneCRecordReader reader;
+
+    @Inject
+    OneCExchangeLog log;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Clock clock;
+
+    /** Pulls both entity sets once. Reclamations wait for a complete counterparty scan (they refer to them). */
+    public Report runOnce() {
+        Map<String, SetReport> sets = new LinkedHashMap<>();
+        SetReport counterparties = pullSet(config.counterpartySet(), OneCRecords.Kind.COUNTERPARTY);
+        sets.put(config.counterpartySet(), counterparties);
+        if (counterparties.complete()) {
+            sets.put(config.reclamationSet(), pullSet(config.reclamationSet(), OneCRecords.Kind.RECLAMATION));
+        }
+        return new Report(sets);
+    }
+
+    private SetReport pullSet(String set, OneCRecords.Kind kind) {
+        Watermark mark = startRun(set, kind);
+        int pages = 0;
+        int rows = 0;
+        int received = 0;
+        int rejected = 0;
+        Map<String, String> products = new HashMap<>();
+        String previousFirst = null;
+        try {
+            while (true) {
+                Map<String, String> options = new LinkedHashMap<>();
+                if (kind == OneCRecords.Kind.RECLAMATION) {
+                    options.put("$filter", "Date ge datetime'" + ODATA_DATE.format(mark.runSince) + "'");
+                    options.put("$orderby", "Date,Ref_Key");
+                } else {
+                    options.put("$orderby", "Ref_Key");
+                }
+                options.put("$top", String.valueOf(config.pageSize()));
+                options.put("$skip", String.valueOf(mark.nextSkip));
+                List<JsonNode> page = odata.page(set, options);
+                pages++;
+                String first = page.isEmpty() ? null : page.get(0).path("Ref_Key").asText();
+                if (first != null && first.equals(previousFirst)) {
+                    // 1C ignored $skip and sent the same page again: stop rather than loop
+                    Log.warnf("1C sent the same page of %s twice (is $skip supported? platform 8.3.8+); run ends here", set);
+                    page = List.of();
+                }
+                previousFirst = first;
+                for (JsonNode row : page) {
+                    rows++;
+                    switch (take(kind, row, products)) {
+                        case RECEIVED -> received++;
+                        case REJECTED -> rejected++;
+                        default -> { }
+                    }
+                    if (kind == OneCRecords.Kind.RECLAMATION) {
+                        mark.maxSeen = later(mark.maxSeen, localDate(row.path("Date").asText("")));
+                    }
+                }
+                mark.nextSkip += page.size();
+                if (page.size() < config.pageSize()) {
+                    complete(set, mark);
+                    return new SetReport(pages, rows, received, rejected, true, null);
+                }
+                savePosition(set, mark, null);
+            }
+        } catch (OneCODataClient.Unavailable | OneCODataClient.Refused e) {
+            savePosition(set, mark, e.getMessage());
+            Log.warnf("Pull of %s stopped at row %d, resumes there next run: %s", set, mark.nextSkip, e.getMessage());
+            return new SetReport(pages, rows, received, rejected, false, e.getMessage());
+        }
+    }
+
+    private enum Taken { RECEIVED, KNOWN, REJECTED, SKIPPED }
+
+    /** Reads one entity into a record and receives it; a bad one is logged as rejected, the page goes on. */
+    private Taken take(OneCRecords.Kind kind, JsonNode row, Map<String, String> products) {
+        String ref = row.path("Ref_Key").asText("").toLowerCase(java.util.Locale.ROOT);
+        String version = row.path("DataVersion").asText(null);
+        if (row.path("IsFolder").asBoolean(false)) {
+            return Taken.SKIPPED; // a group of the catalog, not a counterparty
+        }
+        if (!ref.isEmpty() && version != null && log.known(kind, ref, version)) {
+            return Taken.KNOWN;
+        }
+        String label = kind == OneCRecords.Kind.COUNTERPARTY ? row.path("Description").asText("") : row.path("Number").asText("");
+        try {
+            OneCRecords.Record record = kind == OneCRecords.Kind.COUNTERPARTY
+                    ? reader.counterparty(ODataShapes.counterparty(row))
+                    : reader.reclamation(ODataShapes.reclamation(row, config.fields(), counterpartyOf(row), productNames(row, products)));
+            return log.receive(OneCExchange.Direction.PULL, record).repeat() ? Taken.KNOWN : Taken.RECEIVED;
+        } catch (InvalidInputException e) {
+            log.reject(OneCExchange.Direction.PULL, kind, ref.isEmpty() ? null : ref, version, label, describe(e.errors()),
+                    row.toString());
+            return Taken.REJECTED;
+        }
+    }
+
+    /** The document's counterparty: as received before, or read from 1C now; unknown or invalid → rejected. */
+    private OneCRecords.Counterparty counterpartyOf(JsonNode doc) {
+        String field = config.fields().counterparty();
+        String ref = doc.path(field).asText("").toLowerCase(java.util.Locale.ROOT);
+        if (ref.isEmpty() || OneCInput.EMPTY_REF.equals(ref)) {
+            throw new InvalidInputException(field, "required", "the document names no counterparty");
+        }
+        Optional<String> stored = log.object(OneCRecords.Kind.COUNTERPARTY, ref).map(o -> o.payload);
+        if (stored.isPresent() && stored.get() != null) {
+            try {
+                return json.readValue(stored.get(), OneCRecords.Counterparty.class);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("stored counterparty " + ref + " is unreadable", e);
+            }
+        }
+        JsonNode entity;
+        try {
+            entity = odata.object(config.counterpartySet(), ref, Map.of());
+        } catch (OneCODataClient.Refused e) {
+            throw new InvalidInputException(field, "unknown-reference", "no counterparty " + ref + " in 1C (" + e.status() + ")");
+        }
+        try {
+            OneCRecords.Counterparty counterparty = reader.counterparty(ODataShapes.counterparty(entity));
+            log.receive(OneCExchange.Direction.PULL, counterparty);
+            return counterparty;
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(field, "invalid-reference", "counterparty " + ref + " is invalid: " + describe(e.errors()));
+        }
+    }
+
+    /** Names of the products the document's lines refer to without a presentation, read once per run. */
+    private Map<String, String> productNames(JsonNode doc, Map<String, String> products) {
+        OneCConfig.Fields f = config.fields();
+        String presentation = f.lineProduct().replaceAll("_Key$", "") + "____Presentation";
+        int i = 0;
+        for (JsonNode line : doc.path(f.lines())) {
+            String ref = line.path(f.lineProduct()).asText("").toLowerCase(java.util.Locale.ROOT);
+            if (!ref.isEmpty() && !OneCInput.EMPTY_REF.equals(ref) && line.path(presentation).asText("").isBlank()
+                    && !products.containsKey(ref)) {
+                try {
+                    JsonNode product = odata.object(config.productSet(), ref, Map.of());
+                    products.put(ref, product.path("Description").asText(ref));
+                } catch (OneCODataClient.Refused e) {
+                    throw new InvalidInputException(f.lines() + "[" + i + "]." + f.lineProduct(), "unknown-reference",
+                            "no product " + ref + " in 1C (" + e.status() + ")");
+                }
+            }
+            i++;
+        }
+        return products;
+    }
+
+    static String describe(List<Problem.FieldError> errors) {
+        return errors.stream().map(e -> e.field() + " [" + e.rule() + "]: " + e.message()).collect(Collectors.joining("; "));
+    }
+
+    // --- the watermark
+
+    private static final class Watermark {
+        LocalDateTime runSince;
+        int nextSkip;
+        LocalDateTime maxSeen;
+    }
+
+    /** Resumes a run cut off earlier (same window, next page), or opens a new one from the watermark. */
+    private Watermark startRun(String set, OneCRecords.Kind kind) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            em.createNativeQuery("INSERT IGNORE INTO onec_watermark (entity_set, next_skip, updated_at) VALUES (?1, 0, ?2)")
+                    .setParameter(1, set).setParameter(2, Timestamp.from(clock.instant())).executeUpdate();
+            Object[] row = (Object[]) em.createNativeQuery(
+                            "SELECT since, run_since, next_skip, max_seen FROM onec_watermark WHERE entity_set = ?1 FOR UPDATE")
+                    .setParameter(1, set).getSingleResult();
+            Watermark mark = new Watermark();
+            LocalDateTime since = toLocal(row[0]);
+            LocalDateTime runSince = toLocal(row[1]);
+            int nextSkip = ((Number) row[2]).intValue();
+            if (nextSkip > 0 && (runSince != null || kind == OneCRecords.Kind.COUNTERPARTY)) {
+                mark.runSince = runSince;
+                mark.nextSkip = nextSkip;
+                mark.maxSeen = toLocal(row[3]);
+                return mark;
+            }
+            LocalDateTime now = LocalDateTime.now(clock.withZone(config.zone())).truncatedTo(ChronoUnit.SECONDS);
+            mark.runSince = since == null ? now.minus(config.pullLookback()) : since.minus(config.pullOverlap());
+            mark.nextSkip = 0;
+            mark.maxSeen = since;
+            savePositionInTx(set, mark, null);
+            return mark;
+        });
+    }
+
+    private void savePosition(String set, Watermark mark, String error) {
+        QuarkusTransaction.requiringNew().run(() -> savePositionInTx(set, mark, error));
+    }
+
+    private void savePositionInTx(String set, Watermark mark, String error) {
+        em.createNativeQuery("UPDATE onec_watermark SET run_since = ?1, next_skip = ?2, max_seen = ?3, last_error = ?4, "
+                        + "updated_at = ?5 WHERE entity_set = ?6")
+                .setParameter(1, mark.runSince).setParameter(2, mark.nextSkip).setParameter(3, mark.maxSeen)
+                .setParameter(4, OneCExchangeLog.truncate(error, 2000)).setParameter(5, Timestamp.from(clock.instant()))
+                .setParameter(6, set).executeUpdate();
+    }
+
+    /** The run read everything: the watermark moves to the newest document date seen, the next run starts anew. */
+    private void complete(String set, Watermark mark) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                        UPDATE onec_watermark SET since = COALESCE(?1, since), run_since = NULL, next_skip = 0,
+                               max_seen = NULL, last_error = NULL, completed_at = ?2, updated_at = ?2
+                        WHERE entity_set = ?3""")
+                .setParameter(1, mark.maxSeen).setParameter(2, Timestamp.from(clock.instant())).setParameter(3, set)
+                .executeUpdate());
+    }
+
+    /** Where each entity set's pull stands, for the admin API. */
+    public List<Map<String, Object>> watermarks() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("SELECT entity_set, since, run_since, next_skip, last_error, "
+                    + "completed_at FROM onec_watermark ORDER BY entity_set").getResultList();
+            return rows.stream().map(r -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("entitySet", r[0]);
+                m.put("since", r[1] == null ? null : r[1].toString());
+                m.put("resumeWindow", r[2] == null ? null : r[2].toString());
+                m.put("resumeAtRow", r[3]);
+                m.put("lastError", r[4]);
+                m.put("completedAt", r[5] == null ? null : r[5].toString());
+                return m;
+            }).toList();
+        });
+    }
+
+    private static LocalDateTime localDate(String text) {
+        try {
+            return text.isBlank() || text.startsWith("0001-01-01") ? null : LocalDateTime.parse(text.length() > 19 ? text.substring(0, 19) : text);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static LocalDateTime later(LocalDateTime a, LocalDateTime b) {
+        return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+    }
+
+    private static LocalDateTime toLocal(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof LocalDateTime l) {
+            return l;
+        }
+        if (value instanceof Timestamp t) {
+            return t.toLocalDateTime();
+        }
+        return LocalDateTime.parse(value.toString().replace(' ', 'T'));
+    }
+}
