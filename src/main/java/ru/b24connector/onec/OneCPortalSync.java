@@ -159,7 +159,7 @@ class OneCPortalSync {
         }
         fields.put("BEGINDATE", r.date());
         if (r.amountClaimed() != null) {
-            fields.put("OPPORTUNITY", r.amountClaimed().toPlainString());
+            fields.put("OPPORTUNITY", r.amountClaimed().stripTrailingZeros().toPlainString());
             fields.put("CURRENCY_ID", r.currency());
         }
         fields.put("COMMENTS", r.description() == null ? "" : r.description());
@@ -184,7 +184,7 @@ class OneCPortalSync {
             BigDecimal price = line.amount() == null ? BigDecimal.ZERO
                     : line.amount().divide(line.quantity(), 2, RoundingMode.HALF_UP);
             rows.add(Map.of("PRODUCT_ID", 0, "PRODUCT_NAME", name.toString(), "PRICE", price.toPlainString(),
-                    "QUANTITY", line.quantity().toPlainString(), "SORT", line.lineNumber() * 10));
+                    "QUANTITY", line.quantity().stripTrailingZeros().toPlainString(), "SORT", line.lineNumber() * 10));
         }
         return rows;
     }

@@ -49,6 +49,9 @@ public class PortalProvisioner {
     IntakeConfig intake;
 
     @Inject
+    ru.b24connector.onec.OneCConfig onec;
+
+    @Inject
     EntityManager em;
 
     @Inject
@@ -101,7 +104,7 @@ public class PortalProvisioner {
         return new Report(category, created);
     }
 
-    /** The process file's UF_CRM_ fields and those the intake reads and writes, with their labels. */
+    /** The process file's UF_CRM_ fields and those the intake and the 1C exchange read and write, with their labels. */
     private Map<String, String> wantedFields(ProcessDefinition definition) {
         Map<String, String> wanted = new LinkedHashMap<>();
         definition.labels().forEach((name, label) -> {
@@ -116,6 +119,7 @@ public class PortalProvisioner {
         wanted.putIfAbsent(intake.manual().contactField(), "Контактное лицо дилера");
         wanted.putIfAbsent(intake.manual().emailField(), "E-mail дилера");
         wanted.putIfAbsent(intake.manual().phoneField(), "Телефон дилера");
+        wanted.putIfAbsent(onec.statusField(), "Статус в 1С");
         wanted.keySet().removeIf(name -> !name.startsWith("UF_CRM_"));
         return wanted;
     }

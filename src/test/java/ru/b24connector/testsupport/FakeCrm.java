@@ -67,13 +67,53 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
     @Override
     public ResponseDefinition transform(ServeEvent serveEvent) {
         try {
-            ObjectNode envelope = answerBatch(serveEvent.getRequest().getBodyAsString());
+            String url = serveEvent.getRequest().getUrl();
+            String method = url.substring(url.lastIndexOf('/') + 1);
+            ObjectNode envelope = "batch".equals(method) ? answerBatch(serveEvent.getRequest().getBodyAsString())
+                    : answerDirect(method, serveEvent.getRequest().getBodyAsString());
             // serialized here: WireMock's own (shaded) Jackson would not know our JsonNode
             return new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder().withStatus(200)
                     .withHeader("Content-Type", "application/json").withBody(JSON.writeValueAsString(envelope)).build();
         } catch (Exception e) {
             return new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder().withStatus(500).withBody(e.toString()).build();
         }
+    }
+
+    /** The portal's answer to a single method called with a JSON body (not in a batch), in its envelope. */
+    public static ObjectNode answerDirect(String method, String requestBody) throws java.io.IOException {
+        StringBuilder query = new StringBuilder();
+        flatten("", JSON.readTree(requestBody.isBlank() ? "{}" : requestBody), query);
+        JsonNode result = execute(method, PhpForm.parse(query.toString()));
+        ObjectNode envelope = JSON.createObjectNode();
+        if (result == null) {
+            return envelope.put("error", "ERROR_METHOD_NOT_FOUND").put("error_description", method);
+        }
+        envelope.set("result", result);
+        envelope.set("time", JSON.createObjectNode().put("start", 1).put("finish", 1).put("operating", 0));
+        return envelope;
+    }
+
+    /** {@code {"filter":{"A":1}}} → {@code filter[A]=1}, as the portal reads JSON bodies. */
+    private static void flatten(String prefix, JsonNode node, StringBuilder out) {
+        if (node.isContainerNode()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.isObject() ? node.fields() : null;
+            if (fields != null) {
+                while (fields.hasNext()) {
+                    Map.Entry<String, JsonNode> f = fields.next();
+                    flatten(prefix.isEmpty() ? f.getKey() : prefix + "[" + f.getKey() + "]", f.getValue(), out);
+                }
+            } else {
+                for (int i = 0; i < node.size(); i++) {
+                    flatten(prefix + "[" + i + "]", node.get(i), out);
+                }
+            }
+            return;
+        }
+        if (out.length() > 0) {
+            out.append('&');
+        }
+        out.append(java.net.URLEncoder.encode(prefix, java.nio.charset.StandardCharsets.UTF_8)).append('=')
+                .append(java.net.URLEncoder.encode(node.asText(), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The portal's answer to a {@code batch} body, in its envelope. */
@@ -151,7 +191,7 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
                 dealByOrigin.put(p.get("fields", "ORIGINATOR_ID").orElse("") + "/" + p.get("fields", "ORIGIN_ID").orElse(""), id);
                 return f.numberNode(id);
             }
-            case "crm.deal.productrows.set", "crm.deal.update":
+            case "crm.deal.productrows.set", "crm.deal.update", "crm.company.update":
                 create(method);
                 return f.booleanNode(true);
             case "crm.status.list": {
