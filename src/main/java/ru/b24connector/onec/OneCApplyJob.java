@@ -74,6 +74,7 @@ class OneCApplyJob implements JobHandler {
                 throw e;
             }
             applied(kind, ref, exchangeId, outcome);
+            log.count(entry.direction, kind, outcome.ignored() == null ? "applied" : "ignored");
             Log.infof("Applied 1C %s %s (%s) from exchange %d: deal %s, company %s%s", kind, ref, record.label(),
                     exchangeId, outcome.dealId(), outcome.companyId(),
                     outcome.ignored() == null ? "" : " — " + outcome.ignored());

@@ -47,8 +47,39 @@ public class OneCExchangeLog {
     @Inject
     Clock clock;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
+    /** {@code connector_onec_records_total{direction,kind,outcome}}: what arrived from 1C and what became of it. */
+    void count(OneCExchange.Direction direction, OneCRecords.Kind kind, String outcome) {
+        metrics.counter("connector.onec.records", "direction", direction.name().toLowerCase(java.util.Locale.ROOT),
+                "kind", kind.name().toLowerCase(java.util.Locale.ROOT), "outcome", outcome).increment();
+    }
+
     /** Stores a valid record with its apply job; a version received before answers that first receipt. */
     public Receipt receive(OneCExchange.Direction direction, OneCRecords.Record record) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return receiveOnce(direction, record);
+            } catch (RuntimeException e) {
+                // simultaneous first pushes of one object may deadlock on its new row; InnoDB asks for a retry
+                if (attempt == 3 || !deadlock(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean deadlock(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && ("40001".equals(sql.getSQLState()) || sql.getErrorCode() == 1213)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Receipt receiveOnce(OneCExchange.Direction direction, OneCRecords.Record record) {
         String version = version(record);
         String payload = toJson(record);
         return QuarkusTransaction.requiringNew().call(() -> {
@@ -60,6 +91,7 @@ public class OneCExchangeLog {
                     .setParameter("push", OneCExchange.Direction.PUSH).setParameter("pull", OneCExchange.Direction.PULL)
                     .setParameter("rejected", OneCExchange.Status.REJECTED).setMaxResults(1).getResultStream().findFirst();
             if (earlier.isPresent()) {
+                count(direction, record.kind(), "duplicate");
                 return receipt(earlier.get(), true);
             }
             OneCExchange entry = entry(direction, record.kind(), record.ref(), version, record.label(),
@@ -69,6 +101,7 @@ public class OneCExchangeLog {
             object.updatedAt = entry.createdAt;
             jobs.enqueue(APPLY_JOB, "onec:" + entry.id, Map.of("exchangeId", entry.id, "kind", record.kind().name(),
                     "ref", record.ref()));
+            count(direction, record.kind(), "received");
             Log.infof("Received 1C %s %s (%s) by %s as exchange %d", record.kind(), record.ref(), record.label(),
                     direction, entry.id);
             return receipt(entry, false);
@@ -94,6 +127,7 @@ public class OneCExchangeLog {
                 }
             }
             OneCExchange entry = entry(direction, kind, ref, version, label, OneCExchange.Status.REJECTED, payload, error);
+            count(direction, kind, "rejected");
             Log.warnf("Rejected 1C %s %s by %s (exchange %d): %s", kind, ref == null ? "" : ref, direction, entry.id, error);
             return Optional.of(entry.id);
         });
@@ -209,8 +243,10 @@ public class OneCExchangeLog {
     /** The object row, created empty when new, locked until the caller's transaction ends. */
     OneCObject lockObject(OneCRecords.Kind kind, String ref) {
         Timestamp now = Timestamp.from(clock.instant());
-        em.createNativeQuery("INSERT IGNORE INTO onec_object (kind, ref, comment_done, created_at, updated_at) "
-                + "VALUES (?1, ?2, FALSE, ?3, ?3)").setParameter(1, kind.name()).setParameter(2, ref)
+        // ON DUPLICATE KEY UPDATE takes the row's exclusive lock at once (INSERT IGNORE would take a shared one,
+        // and two callers upgrading it to exclusive deadlock)
+        em.createNativeQuery("INSERT INTO onec_object (kind, ref, comment_done, created_at, updated_at) "
+                + "VALUES (?1, ?2, FALSE, ?3, ?3) ON DUPLICATE KEY UPDATE kind = kind").setParameter(1, kind.name()).setParameter(2, ref)
                 .setParameter(3, now).executeUpdate();
         return em.find(OneCObject.class, new OneCObject.Key(kind, ref), LockModeType.PESSIMISTIC_WRITE);
     }

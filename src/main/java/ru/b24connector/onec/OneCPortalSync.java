@@ -92,8 +92,11 @@ class OneCPortalSync {
         if (r.deletionMark()) {
             return new Outcome(dealId, companyId, "marked for deletion in 1C; the deal is left as it is");
         }
+        boolean commentDone = object.commentDone;
         if (dealId != null && object.portalId == null) {
-            log.link(OneCRecords.Kind.RECLAMATION, r.ref(), dealId, null, null, null, null);
+            // an earlier attempt created the deal and lost the answer: its comment may be on the deal already
+            commentDone = hasComment(dealId, r);
+            log.link(OneCRecords.Kind.RECLAMATION, r.ref(), dealId, null, null, commentDone, null);
         }
         PortalBatch batch = PortalBatch.create();
         Map<String, Object> fields = dealFields(r, companyId, contactId, dealId == null);
@@ -105,7 +108,7 @@ class OneCPortalSync {
                     "params", Map.of("REGISTER_SONET_EVENT", "N")));
         }
         batch.add("rows", "crm.deal.productrows.set", Map.of("id", dealRef, "rows", rows(r)));
-        if (!object.commentDone) {
+        if (!commentDone) {
             batch.add("note", "crm.timeline.comment.add", Map.of("fields", Map.of("ENTITY_ID", dealRef,
                     "ENTITY_TYPE", "deal", "COMMENT", comment(r))));
         }
@@ -116,11 +119,11 @@ class OneCPortalSync {
         } else {
             result.result("deal");
         }
-        if (!object.commentDone && result.succeeded("note")) {
+        if (!commentDone && result.succeeded("note")) {
             log.link(OneCRecords.Kind.RECLAMATION, r.ref(), null, null, null, true, null);
         }
         result.result("rows");
-        if (!object.commentDone) {
+        if (!commentDone) {
             result.result("note");
         }
         return new Outcome(dealId, companyId, null);
@@ -143,6 +146,21 @@ class OneCPortalSync {
         return Optional.empty();
     }
 
+    private boolean hasComment(long dealId, OneCRecords.Reclamation r) {
+        String heading = commentHeading(r);
+        for (JsonNode comment : portal.list("crm.timeline.comment.list", Map.of("filter", Map.of("ENTITY_ID", dealId,
+                "ENTITY_TYPE", "deal"), "select", List.of("ID", "COMMENT")))) {
+            if (comment.path("COMMENT").asText("").startsWith(heading)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String commentHeading(OneCRecords.Reclamation r) {
+        return "Рекламация 1С " + r.number() + " от " + OffsetDateTime.parse(r.date()).format(DAY);
+    }
+
     private Map<String, Object> dealFields(OneCRecords.Reclamation r, Long companyId, Long contactId, boolean create) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("TITLE", "Рекламация " + r.number() + " — " + r.counterparty().name());
@@ -152,6 +170,9 @@ class OneCPortalSync {
             fields.put("ORIGIN_ID", r.ref());
             fields.put("SOURCE_ID", "OTHER");
             fields.put("SOURCE_DESCRIPTION", "1С");
+            // the intake's managers; picked by the ref, so a retried create picks the same one
+            intake.assignees().filter(a -> !a.isEmpty())
+                    .ifPresent(a -> fields.put("ASSIGNED_BY_ID", a.get(Math.floorMod(r.ref().hashCode(), a.size()))));
         }
         fields.put("COMPANY_ID", companyId);
         if (contactId != null) {
@@ -190,8 +211,7 @@ class OneCPortalSync {
     }
 
     private static String comment(OneCRecords.Reclamation r) {
-        StringBuilder text = new StringBuilder("Рекламация 1С ").append(r.number()).append(" от ")
-                .append(OffsetDateTime.parse(r.date()).format(DAY)).append('\n');
+        StringBuilder text = new StringBuilder(commentHeading(r)).append('\n');
         if (r.description() != null) {
             text.append(r.description()).append('\n');
         }

@@ -82,8 +82,8 @@ class OneCWriteBack implements JobHandler {
     public void handle(Job job) throws Exception {
         long exchangeId = json.readTree(job.payload).path("exchangeId").asLong();
         OneCExchange entry = log.find(exchangeId).orElseThrow();
-        if (entry.status != OneCExchange.Status.PENDING) {
-            return; // sent before the worker could mark the job done
+        if (entry.status == OneCExchange.Status.SENT) {
+            return; // sent before the worker could mark the job done (a FAILED one is sent again on replay)
         }
         JsonNode attributes = json.readTree(entry.payload);
         try {

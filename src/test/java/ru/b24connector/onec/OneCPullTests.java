@@ -70,9 +70,7 @@ class OneCPullTests {
         onec = OneCWireMock.server();
         onec.resetAll();
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("DELETE FROM onec_watermark").executeUpdate());
-        portal.stubFor(portalCall("batch").willReturn(aResponse().withTransformers(FakeCrm.NAME)));
-        portal.stubFor(portalCall("crm.deal.list").willReturn(aResponse().withTransformers(FakeCrm.NAME)));
-        portal.stubFor(portalCall("crm.company.update").willReturn(aResponse().withTransformers(FakeCrm.NAME)));
+        OneCTestData.stubPortal(portal);
         onec.stubFor(get(urlPathEqualTo(OneCWireMock.path("Catalog_Номенклатура") + "(guid'" + PRODUCT_REF + "')"))
                 .willReturn(odata("{\"odata.metadata\": \"http://1c/ut/odata/standard.odata/$metadata#Catalog_Номенклатура/@Element\","
                         + " \"Ref_Key\": \"" + PRODUCT_REF + "\", \"Description\": \"Редуктор GBX-24\", \"Артикул\": \"GBX-24\"}")));
@@ -89,11 +87,12 @@ class OneCPullTests {
         stubPages(COUNTERPARTIES, "Catalog_Контрагенты", cps);
         stubPages(DOCUMENTS, "Document_РекламацияДилера", docs);
 
-        OneCPull.Report report = pull.runOnce();
+        // an administrator starts the pull at once
+        given().header("Authorization", "Bearer test-admin-token").post("/admin/1c/pull").then().statusCode(200)
+                .body("sets.'Document_РекламацияДилера'.received", org.hamcrest.Matchers.equalTo(5))
+                .body("sets.'Catalog_Контрагенты'.complete", org.hamcrest.Matchers.equalTo(true));
         worker.runDue();
 
-        assertThat(report.sets().values()).allMatch(OneCPull.SetReport::complete);
-        assertThat(report.sets().get("Document_РекламацияДилера").received()).isEqualTo(5);
         assertThat(FakeCrm.created("crm.company.add")).isEqualTo(3);
         assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(5);
         assertThat(FakeCrm.created("crm.deal.productrows.set")).isEqualTo(5);

@@ -64,9 +64,7 @@ class OneCPushTests {
         portal.resetAll();
         FakeCrm.reset();
         OneCWireMock.server().resetAll();
-        portal.stubFor(portalCall("batch").willReturn(aResponse().withTransformers(FakeCrm.NAME)));
-        portal.stubFor(portalCall("crm.deal.list").willReturn(aResponse().withTransformers(FakeCrm.NAME)));
-        portal.stubFor(portalCall("crm.company.update").willReturn(aResponse().withTransformers(FakeCrm.NAME)));
+        OneCTestData.stubPortal(portal);
     }
 
     @Test
@@ -119,6 +117,47 @@ class OneCPushTests {
         assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(1);
         assertThat(FakeCrm.created("crm.deal.update")).isZero();
         assertThat(FakeCrm.created("crm.company.add")).isEqualTo(1);
+    }
+
+    @Test
+    void tenSimultaneousPushesOfOneDocumentAreStoredOnceAndMakeOneDeal() throws Exception {
+        String body = reclamation(ref(), ref(), inn());
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(10);
+        java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            answers.add(senders.submit(() -> push("reclamations", body.getBytes(), "Bearer " + TOKEN).extract().statusCode()));
+        }
+        java.util.List<Integer> statuses = new java.util.ArrayList<>();
+        for (var answer : answers) {
+            statuses.add(answer.get());
+        }
+        senders.shutdown();
+        worker.runDue();
+
+        assertThat(statuses).containsOnly(200, 202).filteredOn(c -> c == 202).hasSize(1);
+        assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(1);
+        assertThat(FakeCrm.created("crm.company.add")).isEqualTo(1);
+    }
+
+    @Test
+    void aDealCreatedWhoseAnswerWasLostIsFoundByItsRefNotCreatedAgain() {
+        // the portal creates the deal, rows and comment, but its answer arrives after the client gave up
+        portal.stubFor(portalCall("batch").withRequestBody(containing("crm.deal.add")).atPriority(1)
+                .inScenario("lost answer").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withTransformers(FakeCrm.NAME).withFixedDelay(2600)).willSetStateTo("answered"));
+        String docRef = ref();
+        push("reclamations", reclamation(docRef, ref(), inn()).getBytes(), "Bearer " + TOKEN).statusCode(202);
+
+        for (int i = 0; i < 3; i++) {
+            worker.runDue();
+        }
+
+        assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(1);
+        assertThat(FakeCrm.created("crm.timeline.comment.add")).isEqualTo(1);
+        assertThat(FakeCrm.created("crm.deal.update")).isEqualTo(1);
+        given().header("Authorization", "Bearer " + TOKEN).get("/api/v1/1c/reclamations/" + docRef)
+                .then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("applied"))
+                .body("dealId", org.hamcrest.Matchers.equalTo(FakeCrm.dealByOrigin.get("1c/" + docRef).intValue()));
     }
 
     @Test

@@ -21,6 +21,14 @@ final class OneCTestData {
                 .replace(INN, inn);
     }
 
+    /** The portal stand-in: its CRM behind batch and behind the single calls the exchange makes. */
+    static void stubPortal(com.github.tomakehurst.wiremock.WireMockServer portal) {
+        for (String method : java.util.List.of("batch", "crm.deal.list", "crm.company.update", "crm.timeline.comment.list")) {
+            portal.stubFor(PortalStubs.portalCall(method).willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                    .withTransformers(ru.b24connector.testsupport.FakeCrm.NAME)));
+        }
+    }
+
     static String ref() {
         return UUID.randomUUID().toString();
     }

@@ -38,6 +38,8 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
     /** Stage ids per status entity ({@code DEAL_STAGE_7} → {@code C7:NEW}, ...) and deal user field names. */
     public static final Map<String, java.util.Set<String>> stages = new ConcurrentHashMap<>();
     public static final java.util.Set<String> dealFields = ConcurrentHashMap.newKeySet();
+    /** Timeline comments by entity ({@code deal:1004}). */
+    public static final Map<String, java.util.List<String>> comments = new ConcurrentHashMap<>();
 
     public static void reset() {
         companyByInn.clear();
@@ -47,6 +49,7 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
         created.clear();
         stages.clear();
         dealFields.clear();
+        comments.clear();
     }
 
     public static long created(String method) {
@@ -72,7 +75,9 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
             ObjectNode envelope = "batch".equals(method) ? answerBatch(serveEvent.getRequest().getBodyAsString())
                     : answerDirect(method, serveEvent.getRequest().getBodyAsString());
             // serialized here: WireMock's own (shaded) Jackson would not know our JsonNode
+            // keep a delay the stub asked for (a test of an answer that arrives too late)
             return new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder().withStatus(200)
+                    .withFixedDelay(serveEvent.getResponseDefinition().getFixedDelayMilliseconds())
                     .withHeader("Content-Type", "application/json").withBody(JSON.writeValueAsString(envelope)).build();
         } catch (Exception e) {
             return new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder().withStatus(500).withBody(e.toString()).build();
@@ -214,8 +219,18 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
             case "crm.deal.userfield.add":
                 dealFields.add("UF_CRM_" + p.get("fields", "FIELD_NAME").orElse(""));
                 return f.numberNode(create(method));
-            case "crm.timeline.comment.add":
-                return f.numberNode(create(method));
+            case "crm.timeline.comment.add": {
+                long id = create(method);
+                comments.computeIfAbsent(p.get("fields", "ENTITY_TYPE").orElse("") + ":" + p.get("fields", "ENTITY_ID").orElse(""),
+                        k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(p.get("fields", "COMMENT").orElse(""));
+                return f.numberNode(id);
+            }
+            case "crm.timeline.comment.list": {
+                ArrayNode list = f.arrayNode();
+                comments.getOrDefault(p.get("filter", "ENTITY_TYPE").orElse("") + ":" + p.get("filter", "ENTITY_ID").orElse(""),
+                        java.util.List.of()).forEach(c -> list.add(f.objectNode().put("ID", "1").put("COMMENT", c)));
+                return list;
+            }
             default:
                 return null;
         }
