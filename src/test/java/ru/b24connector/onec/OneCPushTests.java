@@ -180,7 +180,11 @@ class OneCPushTests {
         assertThat(FakeCrm.created("crm.timeline.comment.add")).isEqualTo(1);
         portal.verify(postRequestedFor(urlPathEqualTo(BATCH)).withRequestBody(containing("crm.deal.update?"))
                 .withRequestBody(containing("fields[UF_CRM_B24C_ONEC_STATUS]=" + enc("Решено")))
+                .withRequestBody(containing("fields[STAGE_ID]=C3%3AWON"))
                 .withRequestBody(containing(enc("Редуктор GBX-24М"))).withRequestBody(containing("[QUANTITY]=2")));
+        // the first version's status (НаРассмотрении) maps to no stage: the deal opened in the pipeline's first one
+        portal.verify(postRequestedFor(urlPathEqualTo(BATCH)).withRequestBody(containing("crm.deal.add?"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.notContaining("STAGE_ID")));
         given().header("Authorization", "Bearer test-admin-token")
                 .get("/admin/1c/exchange?ref=" + docRef).then().statusCode(200)
                 .body("entries.status", hasItems("APPLIED")).body("entries.size()", org.hamcrest.Matchers.equalTo(2));
