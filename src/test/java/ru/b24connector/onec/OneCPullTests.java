@@ -162,9 +162,12 @@ class OneCPullTests {
         String goodDoc = ref();
         String badDate = ref();
         String badRef = ref();
+        String unknownRef = ref();
         List<String> docs = List.of(document(goodDoc, refOf(cps.get(0)), "РК-02001", "2026-11-25T10:00:00"),
                 document(badDate, refOf(cps.get(2)), "РК-02002", "25.11.2026 10:00"),
-                document(badRef, refOf(badCp), "РК-02003", "2026-11-26T10:00:00"));
+                document(badRef, refOf(badCp), "РК-02003", "2026-11-26T10:00:00"),
+                // a counterparty 1C itself does not know (WireMock answers 404 to its key)
+                document(unknownRef, ref(), "РК-02004", "2026-11-26T11:00:00"));
         stubPages(COUNTERPARTIES, "Catalog_Контрагенты", cps);
         stubPages(DOCUMENTS, "Document_РекламацияДилера", docs);
         onec.stubFor(get(urlPathEqualTo(COUNTERPARTIES + "(guid'" + refOf(badCp) + "')"))
@@ -175,7 +178,7 @@ class OneCPullTests {
 
         assertThat(report.sets().values()).allMatch(OneCPull.SetReport::complete);
         assertThat(report.sets().get("Catalog_Контрагенты").rejected()).isEqualTo(1);
-        assertThat(report.sets().get("Document_РекламацияДилера").rejected()).isEqualTo(2);
+        assertThat(report.sets().get("Document_РекламацияДилера").rejected()).isEqualTo(3);
         assertThat(FakeCrm.created("crm.company.add")).isEqualTo(2);
         assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(1);
         given().header("Authorization", "Bearer test-admin-token").get("/admin/1c/exchange?ref=" + refOf(badCp))
@@ -185,6 +188,9 @@ class OneCPullTests {
                 .then().statusCode(200).body("entries[0].error", containsString("date-time"));
         given().header("Authorization", "Bearer test-admin-token").get("/admin/1c/exchange?ref=" + badRef)
                 .then().statusCode(200).body("entries[0].error", containsString("invalid-reference"));
+        given().header("Authorization", "Bearer test-admin-token").get("/admin/1c/exchange?ref=" + unknownRef)
+                .then().statusCode(200).body("entries[0].status", org.hamcrest.Matchers.equalTo("REJECTED"))
+                .body("entries[0].error", containsString("unknown-reference"));
         given().header("Authorization", "Bearer test-admin-token").get("/admin/1c/exchange?ref=" + goodDoc)
                 .then().statusCode(200).body("entries[0].status", org.hamcrest.Matchers.equalTo("APPLIED"));
 
