@@ -11,7 +11,6 @@ import ru.b24connector.portal.PortalConfig;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A claim a manager typed into the reclamation pipeline by hand, with the dealer's fields filled and no company,
@@ -51,16 +50,18 @@ public class ManualDealListener implements PortalEventListener {
             return;
         }
         String inn = text(deal, intake.manual().innField());
-        Optional<String> phone = Phones.normalize(text(deal, intake.manual().phoneField()));
-        String email = text(deal, intake.manual().emailField()).toLowerCase();
-        if (!Inn.isValid(inn) || email.isBlank() || phone.isEmpty()) {
-            Log.infof("Deal %d has no complete dealer fields (INN, e-mail, phone); no company linked", dealId);
+        if (!Inn.isValid(inn)) {
+            Log.infof("Deal %d has no valid dealer INN in %s; no company linked", dealId, intake.manual().innField());
             return;
         }
+        // e-mail and phone help find the company and make the contact; a manager may not know them
+        String phone = Phones.normalize(text(deal, intake.manual().phoneField())).orElse(null);
+        String email = text(deal, intake.manual().emailField()).toLowerCase(java.util.Locale.ROOT);
+        email = email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+") ? email : null;
         String company = text(deal, intake.manual().companyField());
         String contact = text(deal, intake.manual().contactField());
         CompanyContactResolver.CompanyContact ids = resolver.resolve(new CompanyContactResolver.Party(
-                company.isBlank() ? "ИНН " + inn : company, inn, null, contact.isBlank() ? email : contact, email, phone.get()));
+                company.isBlank() ? "ИНН " + inn : company, inn, null, contact.isBlank() ? email : contact, email, phone));
         Map<String, Object> update = new LinkedHashMap<>();
         update.put("COMPANY_ID", ids.companyId());
         if (ids.contactId() != null) {

@@ -268,7 +268,7 @@ class ReclamationIntakeTests {
                 .setParameter(1, inn).getSingleResult()).longValue());
     }
 
-    private static String newInn() {
+    static String newInn() {
         return InnTests.innFrom(ThreadLocalRandom.current().nextLong(100_000_000L, 999_999_999L));
     }
 
