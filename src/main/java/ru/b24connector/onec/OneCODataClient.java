@@ -99,7 +99,8 @@ public class OneCODataClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new Unavailable("1C not reachable (" + what + "): " + e.getMessage(), e);
+            throw new Unavailable("1C not reachable (" + what + "): " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted", e);

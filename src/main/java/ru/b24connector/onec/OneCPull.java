@@ -235,7 +235,9 @@ public class OneCPull {
                 return mark;
             }
             LocalDateTime now = LocalDateTime.now(clock.withZone(config.zone())).truncatedTo(ChronoUnit.SECONDS);
-            mark.runSince = since == null ? now.minus(config.pullLookback()) : since.minus(config.pullOverlap());
+            if (kind == OneCRecords.Kind.RECLAMATION) { // catalogs are read in full: no window
+                mark.runSince = since == null ? now.minus(config.pullLookback()) : since.minus(config.pullOverlap());
+            }
             mark.nextSkip = 0;
             mark.maxSeen = since;
             savePositionInTx(set, mark, null);
