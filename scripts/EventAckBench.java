@@ -6,7 +6,12 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 
+import java.io.File;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.TreeMap;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -67,6 +72,7 @@ public class EventAckBench {
         CountDownLatch done = new CountDownLatch(posters);
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
+        Map<String, Long> threads0 = threadCpu();
         long started = System.nanoTime();
         for (int p = 0; p < posters; p++) {
             vertx.runOnContext(v -> post(http, bodies, latencies, next, failures, done));
@@ -74,12 +80,45 @@ public class EventAckBench {
         done.await();
         double seconds = (System.nanoTime() - started) / 1e9;
         double benchCpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+        Map<String, Long> threads1 = threadCpu();
         long[] sorted = latencies.clone();
         Arrays.sort(sorted);
         return String.format("events=%d posters=%d failures=%d wall=%.1fs throughput=%.0f/s p50=%.1fms p90=%.1fms "
                         + "p99=%.1fms max=%.1fms (load generator cpu %.1fs)", events, posters, failures.get(), seconds,
                 events / seconds, ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99), sorted[sorted.length - 1] / 1e6,
-                benchCpu);
+                benchCpu) + cpuOf(threads0, threads1);
+    }
+
+    /**
+     * CPU seconds per thread name of the processes named in -Dbench.pids (the service, MariaDB), from /proc: where
+     * the two cores went during the round.
+     */
+    static Map<String, Long> threadCpu() {
+        Map<String, Long> ticks = new TreeMap<>();
+        for (String pid : System.getProperty("bench.pids", "").split(",")) {
+            File[] tasks = pid.isBlank() ? null : new File("/proc/" + pid.trim() + "/task").listFiles();
+            for (File task : tasks == null ? new File[0] : tasks) {
+                try {
+                    String name = Files.readString(task.toPath().resolve("comm")).trim().replaceAll("[#\\-_]?[0-9]+$", "");
+                    String[] stat = Files.readString(task.toPath().resolve("stat")).replaceAll("^.*\\) ", "").split(" ");
+                    ticks.merge(pid.trim() + ":" + name, Long.parseLong(stat[11]) + Long.parseLong(stat[12]), Long::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return ticks;
+    }
+
+    static String cpuOf(Map<String, Long> before, Map<String, Long> after) {
+        if (after.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("\n  cpu (s) by thread:");
+        after.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 1).sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .forEach(e -> out.append(String.format(" %s %.2f;", e.getKey(), e.getValue() / 100.0)));
+        return out.toString();
     }
 
     /** One poster: sends an event, and on its answer the next one, until none is left. */

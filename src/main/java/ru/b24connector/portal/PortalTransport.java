@@ -13,6 +13,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -39,8 +40,16 @@ class PortalTransport {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 30_000, successThreshold = 2,
             failOn = PortalException.Unavailable.class)
     @CircuitBreakerName("portal")
-    PortalAnswer send(String base, String method, JsonNode body, Iterable<String> billedMethods) {
-        governor.acquire(billedMethods);
+    PortalAnswer send(String base, String method, JsonNode body, List<String> billedCommands) {
+        OperatingBudgets.Grant grant = governor.acquire(billedCommands);
+        try {
+            return exchange(base, method, body);
+        } finally {
+            governor.settle(grant);
+        }
+    }
+
+    private PortalAnswer exchange(String base, String method, JsonNode body) {
         Response response;
         try {
             response = rest.call(base, method, json.writeValueAsString(body));
