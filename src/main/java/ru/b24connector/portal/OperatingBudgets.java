@@ -17,6 +17,8 @@ import java.util.Map;
  */
 final class OperatingBudgets {
 
+    /** Sums of reported seconds carry rounding errors; a budget filled exactly is not over. */
+    private static final double EPSILON = 1e-6;
     /** While a probe is out, how soon the others look again. */
     static final long PROBE_WAIT_MILLIS = 200;
 
@@ -65,8 +67,8 @@ final class OperatingBudgets {
                 return new Grant(s.resetAtMillis - nowMillis, false, Map.of(), Map.of());
             }
             boolean stale = !s.known || nowMillis >= s.resetAtMillis;
-            // a call bigger than half the cap could never fit under it: it goes once half the cap is free
-            boolean fits = spent + Math.min(need, cap / 2) <= cap;
+            // a call bigger than the cap could never fit under it: it goes alone, once nothing else is spent
+            boolean fits = spent + need <= cap + EPSILON || need > cap && spent <= EPSILON;
             if (stale && !fits || !s.known) {
                 // the portal has not told where this method stands (yet, or since its reset): one call finds out
                 if (s.probing) {
@@ -75,7 +77,7 @@ final class OperatingBudgets {
                 probes.put(e.getKey(), true);
             } else if (!fits) {
                 return new Grant(s.resetAtMillis - nowMillis, false, Map.of(), Map.of());
-            } else if (!stale && spent + need > burst) {
+            } else if (!stale && spent + need > burst + EPSILON) {
                 at = Math.max(at, s.nextAtMillis);
             }
             needs.put(e.getKey(), need);
@@ -86,10 +88,10 @@ final class OperatingBudgets {
             double spent = s.operating + s.inFlight;
             if (probes.containsKey(e.getKey())) {
                 s.probing = true;
-            } else if (s.known && at < s.resetAtMillis && spent + need > burst) {
+            } else if (s.known && at < s.resetAtMillis && spent + need > burst + EPSILON) {
                 // spread what is left until the reset: this call's share of it moves the next call back
                 double left = Math.max(cap - spent, need);
-                long spacing = (long) ((s.resetAtMillis - at) * (need / left));
+                long spacing = Math.round((s.resetAtMillis - at) * (need / left));
                 s.nextAtMillis = Math.max(s.nextAtMillis, at) + spacing;
             }
             s.inFlight += need;
@@ -133,14 +135,17 @@ final class OperatingBudgets {
 
     /**
      * {@code OPERATION_TIME_LIMIT}: no call of the method before its reset. Without a known reset, a minute, the
-     * granularity of the portal's window.
+     * granularity of the portal's window; when the known one has just passed, the next part of the window drops out
+     * soon: a few seconds.
      *
      * @return when the method may be called again (epoch millis)
      */
     synchronized long blocked(String method, long nowMillis) {
         State s = states.computeIfAbsent(method, k -> new State());
-        if (!s.known || s.resetAtMillis <= nowMillis) {
+        if (!s.known) {
             s.resetAtMillis = nowMillis + 60_000;
+        } else if (s.resetAtMillis <= nowMillis) {
+            s.resetAtMillis = nowMillis + 5_000;
         }
         s.operating = Math.max(s.operating, limitSeconds);
         s.blocked = true;

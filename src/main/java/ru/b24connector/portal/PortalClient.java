@@ -205,8 +205,6 @@ public class PortalClient {
                 }
                 Supplier<PortalAnswer> exchange = () -> transport.send(access.base(), method, body, billed);
                 PortalAnswer answer = resendable ? retry.resendable(exchange) : exchange.get();
-                answer.operatingResetAt().ifPresent(reset -> governor.record(method, answer.operating(), reset,
-                        answer.duration()));
                 health.reached(clock.instant());
                 return answer;
             } catch (PortalException.Throttled e) {
@@ -258,13 +256,6 @@ public class PortalClient {
                         error.path("error").asText(""), error.path("error_description").asText("")));
             } else if (ok.has(key)) {
                 results.put(key, ok.get(key));
-            }
-            JsonNode time = result.path("result_time").path(key);
-            if (time.has("operating")) {
-                // nested commands spend their own method's budget; without a reset time assume the whole window
-                long reset = time.path("operating_reset_at").asLong(System.currentTimeMillis() / 1000 + 600);
-                governor.record(command.method(), time.path("operating").asDouble(), reset,
-                        time.path("duration").asDouble(Double.NaN));
             }
             if (result.path("result_total").has(key)) {
                 totals.put(key, result.path("result_total").get(key).asInt());

@@ -1,5 +1,6 @@
 package ru.b24connector.portal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,11 +89,32 @@ public class PortalGovernor {
     }
 
     /**
-     * Records the budget the portal reported with a successful answer of {@code method}, and the answer's
-     * {@code duration} (the cost of one command; NaN when not reported).
+     * Learns the budgets a successful answer reports: {@code time.operating}, {@code operating_reset_at} and
+     * {@code duration} of the call, and for a {@code batch} the same per command in {@code result_time}, billed to
+     * each command's own method (the outer call is not billed).
      */
-    void record(String method, double operating, long resetAtEpochSecond, double duration) {
-        budgets.record(method, operating, resetAtEpochSecond, duration, System.currentTimeMillis());
+    void learn(String method, JsonNode request, JsonNode envelope) {
+        long now = System.currentTimeMillis();
+        if (!"batch".equals(method)) {
+            learn(method, envelope.path("time"), now);
+            return;
+        }
+        JsonNode times = envelope.path("result").path("result_time");
+        for (Iterator<Map.Entry<String, JsonNode>> it = request.path("cmd").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> command = it.next();
+            String query = command.getValue().asText();
+            int q = query.indexOf('?');
+            learn(q < 0 ? query : query.substring(0, q), times.path(command.getKey()), now);
+        }
+    }
+
+    private void learn(String method, JsonNode time, long now) {
+        if (time.has("operating")) {
+            // without a reset time, assume the portal's whole window
+            long reset = time.path("operating_reset_at").asLong(now / 1000 + 600);
+            budgets.record(method, time.path("operating").asDouble(), reset, time.path("duration").asDouble(Double.NaN),
+                    now);
+        }
     }
 
     /** {@code OPERATION_TIME_LIMIT}: no call of {@code method} before its budget resets. */

@@ -62,11 +62,11 @@ class PortalTransport {
             throw new IllegalArgumentException("parameters of " + method + " are not serializable", e);
         }
         try (response) {
-            return classify(method, response.getStatus(), response.readEntity(String.class));
+            return classify(method, body, response.getStatus(), response.readEntity(String.class));
         }
     }
 
-    private PortalAnswer classify(String method, int status, String body) {
+    private PortalAnswer classify(String method, JsonNode request, int status, String body) {
         JsonNode envelope = parse(body);
         if (envelope == null || !envelope.isObject()) {
             count(method, "unreadable");
@@ -85,6 +85,8 @@ class PortalTransport {
             throw new PortalException.Unavailable(method, "HTTP_" + status, status, "unexpected status", status >= 500);
         }
         count(method, "ok");
+        // before the call's grant is settled, so its cost never drops out of the governor's sums in between
+        governor.learn(method, request, envelope);
         return PortalAnswer.of(envelope);
     }
 
