@@ -50,8 +50,11 @@ final class OperatingBudgets {
     }
 
     /** The outcome of {@link #reserve}: wait this long, then send (reserved) or ask again (not reserved). */
-    record Grant(long waitMillis, boolean reserved, Map<String, Double> costs, Map<String, Boolean> probes) {
-        static final Grant NOW = new Grant(0, true, Map.of(), Map.of());
+    record Grant(long waitMillis, boolean reserved, Map<String, Double> costs, Map<String, Boolean> probes,
+                 Map<String, double[]> calls, Map<String, Integer> commands) {
+        Grant(long waitMillis) {
+            this(waitMillis, false, Map.of(), Map.of(), Map.of(), Map.of());
+        }
     }
 
     OperatingBudgets(double limitSeconds, double safetyShare, double burstShare, long windowMillis) {
@@ -73,12 +76,12 @@ final class OperatingBudgets {
             State s = states.computeIfAbsent(e.getKey(), k -> new State());
             double need = e.getValue() * (Double.isNaN(s.cost) ? 0 : s.cost);
             if (s.blocked && nowMillis < s.resetAtMillis) {
-                return new Grant(s.resetAtMillis - nowMillis, false, Map.of(), Map.of());
+                return new Grant(s.resetAtMillis - nowMillis);
             }
             if (!s.known) {
                 // the portal has not told where this method stands yet: one call finds out
                 if (s.probing) {
-                    return new Grant(PROBE_WAIT_MILLIS, false, Map.of(), Map.of());
+                    return new Grant(PROBE_WAIT_MILLIS);
                 }
                 probes.put(e.getKey(), true);
                 needs.put(e.getKey(), need);
@@ -89,7 +92,7 @@ final class OperatingBudgets {
             if (spent + need > cap + EPSILON && !(need > cap && spent <= EPSILON)) {
                 long wait = untilFits(s, spent, need, nowMillis);
                 if (wait > 0 || s.probing) {
-                    return new Grant(wait > 0 ? wait : PROBE_WAIT_MILLIS, false, Map.of(), Map.of());
+                    return new Grant(wait > 0 ? wait : PROBE_WAIT_MILLIS);
                 }
                 // others spent it and their part's reset has passed: one call finds out what is left
                 probes.put(e.getKey(), true);
@@ -101,6 +104,7 @@ final class OperatingBudgets {
             }
             needs.put(e.getKey(), need);
         }
+        Map<String, double[]> calls = new LinkedHashMap<>();
         for (Map.Entry<String, Double> e : needs.entrySet()) {
             State s = states.get(e.getKey());
             double need = e.getValue();
@@ -117,9 +121,11 @@ final class OperatingBudgets {
                 }
             }
             s.inFlight += need;
-            s.own.addLast(new double[]{at, need});
+            double[] call = {at, need};
+            s.own.addLast(call);
+            calls.put(e.getKey(), call);
         }
-        return new Grant(at - nowMillis, true, needs, probes);
+        return new Grant(at - nowMillis, true, needs, probes, calls, commands);
     }
 
     /**
@@ -180,6 +186,11 @@ final class OperatingBudgets {
                 s.inFlight = Math.max(0, s.inFlight - cost);
                 if (grant.probes().containsKey(method)) {
                     s.probing = false;
+                }
+                double[] call = grant.calls().get(method);
+                if (call != null && call[1] == 0 && !Double.isNaN(s.cost)) {
+                    // sent before its cost was known: count what it cost by now, so it drops out of the window too
+                    call[1] = grant.commands().getOrDefault(method, 0) * s.cost;
                 }
             }
         });

@@ -63,6 +63,10 @@ public class PortalGovernor {
         // the portal's reset times are wall-clock epoch seconds, so the wall clock (not the injectable Clock) paces
         do {
             grant = budgets.reserve(commands, System.currentTimeMillis());
+            if (grant.waitMillis() >= 1000) {
+                Log.debugf("Calls of %s wait %d ms for their time budget%s", commands.keySet(), grant.waitMillis(),
+                        grant.reserved() ? "" : " (then look again)");
+            }
             if (grant.waitMillis() > 0) {
                 try {
                     sleepMillis(grant.waitMillis());
