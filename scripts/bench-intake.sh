@@ -16,7 +16,7 @@ java -cp "$CP" ru.b24connector.bench.PortalStandIn $PORTAL_PORT "$RATE" "$BURST"
 portal=$!
 EMBEDDED_DB_DIR="$DATA/db" QUARKUS_HTTP_PORT=$PORT B24_WEBHOOK_URL="http://127.0.0.1:$PORTAL_PORT/rest/1/bench/" \
   B24_RECLAMATION_CATEGORY_ID=3 INTAKE_API_TOKENS=bench-dealer B24_RATE_PER_SECOND="$RATE" B24_RATE_BURST="$BURST" \
-  B24_OPERATING_LIMIT_SECONDS="$BUDGET" B24_OPERATING_WINDOW="${WINDOW}s" java -jar target/quarkus-app/quarkus-run.jar > "$DATA/service.log" 2>&1 &
+  B24_OPERATING_LIMIT_SECONDS="$BUDGET" java -jar target/quarkus-app/quarkus-run.jar > "$DATA/service.log" 2>&1 &
 service=$!
 trap 'kill $service $portal 2>/dev/null; wait $service $portal 2>/dev/null; [ -n "${KEEP:-}" ] && echo "logs kept in $DATA" || rm -rf "$DATA"' EXIT
 until curl -sf "localhost:$PORT/q/health/ready" > /dev/null; do sleep 0.2; done

@@ -1,9 +1,6 @@
 package ru.b24connector.portal;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,13 +9,11 @@ import java.util.Map;
  * may go. Pure bookkeeping on a given clock (no sleeping), so the pacing can be tested without waiting.
  * <p>
  * Per method: the {@code operating} seconds the portal last reported, its {@code operating_reset_at}, the learned
- * cost of one command (its reported {@code duration}), the cost of calls sent but not answered yet, and this
- * replica's own calls of the last window, so that what drops out of the portal's sliding window is known without
- * asking (what others spent only drops out of the estimate with a fresh answer: the estimate errs high). A method
+ * cost of one command (its reported {@code duration}) and the cost of calls sent but not answered yet. A method
  * spends freely up to the burst share of its budget; above it, the rest up to the safety share is spread evenly
- * until the next part of the window drops out, so a tight budget is used steadily instead of being spent and then
- * waited for; a call that does not fit waits until enough has dropped out. A method never seen gets one call at a
- * time until an answer tells where it stands.
+ * until the reset, so a tight budget is used steadily instead of being spent and then waited for. A method whose
+ * state is unknown, or whose reset has passed without a fresh answer, gets one call at a time until an answer
+ * tells where it stands.
  */
 final class OperatingBudgets {
 
@@ -28,7 +23,6 @@ final class OperatingBudgets {
     static final long PROBE_WAIT_MILLIS = 200;
 
     private final double limitSeconds;
-    private final long windowMillis;
     /** Seconds per method the client spends at most (the safety share of the budget). */
     private final double cap;
     /** Seconds per method spent without pacing (the burst share of the budget). */
@@ -37,10 +31,7 @@ final class OperatingBudgets {
 
     private static final class State {
         double operating;
-        long reportedAtMillis;
         long resetAtMillis;
-        /** Own calls (reserved at, cost) that may still be in the portal's window. */
-        final java.util.ArrayDeque<double[]> own = new java.util.ArrayDeque<>();
         double cost = Double.NaN;
         double inFlight;
         long nextAtMillis;
@@ -50,16 +41,12 @@ final class OperatingBudgets {
     }
 
     /** The outcome of {@link #reserve}: wait this long, then send (reserved) or ask again (not reserved). */
-    record Grant(long waitMillis, boolean reserved, Map<String, Double> costs, Map<String, Boolean> probes,
-                 Map<String, double[]> calls, Map<String, Integer> commands) {
-        Grant(long waitMillis) {
-            this(waitMillis, false, Map.of(), Map.of(), Map.of(), Map.of());
-        }
+    record Grant(long waitMillis, boolean reserved, Map<String, Double> costs, Map<String, Boolean> probes) {
+        static final Grant NOW = new Grant(0, true, Map.of(), Map.of());
     }
 
-    OperatingBudgets(double limitSeconds, double safetyShare, double burstShare, long windowMillis) {
+    OperatingBudgets(double limitSeconds, double safetyShare, double burstShare) {
         this.limitSeconds = limitSeconds;
-        this.windowMillis = windowMillis;
         this.cap = limitSeconds * safetyShare;
         this.burst = limitSeconds * Math.min(burstShare, safetyShare);
     }
@@ -75,107 +62,41 @@ final class OperatingBudgets {
         for (Map.Entry<String, Integer> e : commands.entrySet()) {
             State s = states.computeIfAbsent(e.getKey(), k -> new State());
             double need = e.getValue() * (Double.isNaN(s.cost) ? 0 : s.cost);
+            double spent = s.operating + s.inFlight;
             if (s.blocked && nowMillis < s.resetAtMillis) {
-                return new Grant(s.resetAtMillis - nowMillis);
+                return new Grant(s.resetAtMillis - nowMillis, false, Map.of(), Map.of());
             }
-            if (!s.known) {
-                // the portal has not told where this method stands yet: one call finds out
-                if (s.probing) {
-                    return new Grant(PROBE_WAIT_MILLIS);
-                }
-                probes.put(e.getKey(), true);
-                needs.put(e.getKey(), need);
-                continue;
-            }
-            double spent = spent(s, nowMillis);
+            boolean stale = !s.known || nowMillis >= s.resetAtMillis;
             // a call bigger than the cap could never fit under it: it goes alone, once nothing else is spent
-            if (spent + need > cap + EPSILON && !(need > cap && spent <= EPSILON)) {
-                long wait = untilFits(s, spent, need, nowMillis);
-                if (wait > 0 || s.probing) {
-                    return new Grant(wait > 0 ? wait : PROBE_WAIT_MILLIS);
+            boolean fits = spent + need <= cap + EPSILON || need > cap && spent <= EPSILON;
+            if (stale && !fits || !s.known) {
+                // the portal has not told where this method stands (yet, or since its reset): one call finds out
+                if (s.probing) {
+                    return new Grant(PROBE_WAIT_MILLIS, false, Map.of(), Map.of());
                 }
-                // others spent it and their part's reset has passed: one call finds out what is left
                 probes.put(e.getKey(), true);
-                needs.put(e.getKey(), need);
-                continue;
-            }
-            if (spent + need > burst + EPSILON) {
+            } else if (!fits) {
+                return new Grant(s.resetAtMillis - nowMillis, false, Map.of(), Map.of());
+            } else if (!stale && spent + need > burst + EPSILON) {
                 at = Math.max(at, s.nextAtMillis);
             }
             needs.put(e.getKey(), need);
         }
-        Map<String, double[]> calls = new LinkedHashMap<>();
         for (Map.Entry<String, Double> e : needs.entrySet()) {
             State s = states.get(e.getKey());
             double need = e.getValue();
+            double spent = s.operating + s.inFlight;
             if (probes.containsKey(e.getKey())) {
                 s.probing = true;
-            } else {
-                double spent = spent(s, at);
-                if (spent + need > burst + EPSILON) {
-                    // spread what is left until the next part of the window drops out: this call's share of it
-                    // moves the next call back
-                    double left = Math.max(cap - spent, need);
-                    long spacing = Math.round((nextDropOut(s, at) - at) * (need / left));
-                    s.nextAtMillis = Math.max(s.nextAtMillis, at) + spacing;
-                }
+            } else if (s.known && at < s.resetAtMillis && spent + need > burst + EPSILON) {
+                // spread what is left until the reset: this call's share of it moves the next call back
+                double left = Math.max(cap - spent, need);
+                long spacing = Math.round((s.resetAtMillis - at) * (need / left));
+                s.nextAtMillis = Math.max(s.nextAtMillis, at) + spacing;
             }
             s.inFlight += need;
-            double[] call = {at, need};
-            s.own.addLast(call);
-            calls.put(e.getKey(), call);
         }
-        return new Grant(at - nowMillis, true, needs, probes, calls, commands);
-    }
-
-    /**
-     * Seconds of the method's window spent at {@code t}: what the portal last reported, less this replica's calls
-     * that dropped out of the window since, plus calls not answered yet.
-     */
-    private double spent(State s, long t) {
-        double dropped = 0;
-        for (double[] call : s.own) {
-            long time = (long) call[0];
-            if (time <= t - windowMillis && time > s.reportedAtMillis - windowMillis) {
-                dropped += call[1];
-            }
-        }
-        return Math.max(0, s.operating - dropped) + s.inFlight;
-    }
-
-    /**
-     * How long until enough of this replica's calls have dropped out of the window for the call to fit; else until
-     * the reported reset; 0 when that has passed too (then only a fresh answer tells what is left).
-     */
-    private long untilFits(State s, double spent, double need, long nowMillis) {
-        double excess = spent + Math.min(need, cap) - cap;
-        List<double[]> pending = new ArrayList<>();
-        for (double[] call : s.own) {
-            if ((long) call[0] + windowMillis > nowMillis && (long) call[0] > s.reportedAtMillis - windowMillis) {
-                pending.add(call);
-            }
-        }
-        pending.sort(Comparator.comparingDouble(call -> call[0]));
-        for (double[] call : pending) {
-            excess -= call[1];
-            if (excess <= EPSILON) {
-                return (long) call[0] + windowMillis - nowMillis + 1;
-            }
-        }
-        // spent by others (another replica, or before a restart): only a fresh answer tells when it drops out
-        return Math.max(0, s.resetAtMillis - nowMillis);
-    }
-
-    /** When the next part of the window drops out: the oldest own call still in it, or the reported reset. */
-    private long nextDropOut(State s, long t) {
-        long next = s.resetAtMillis > t ? s.resetAtMillis : t + windowMillis;
-        for (double[] call : s.own) {
-            long dropsAt = (long) call[0] + windowMillis;
-            if (dropsAt > t) {
-                next = Math.min(next, dropsAt);
-            }
-        }
-        return next;
+        return new Grant(at - nowMillis, true, needs, probes);
     }
 
     /** The reserved call was answered (or failed): its cost is no longer in flight. */
@@ -186,11 +107,6 @@ final class OperatingBudgets {
                 s.inFlight = Math.max(0, s.inFlight - cost);
                 if (grant.probes().containsKey(method)) {
                     s.probing = false;
-                }
-                double[] call = grant.calls().get(method);
-                if (call != null && call[1] == 0 && !Double.isNaN(s.cost)) {
-                    // sent before its cost was known: count what it cost by now, so it drops out of the window too
-                    call[1] = grant.commands().getOrDefault(method, 0) * s.cost;
                 }
             }
         });
@@ -208,13 +124,9 @@ final class OperatingBudgets {
         if (!s.known || resetAt > s.resetAtMillis || resetAt == s.resetAtMillis && operating >= s.operating
                 || nowMillis >= s.resetAtMillis) {
             s.operating = operating;
-            s.reportedAtMillis = nowMillis;
             s.resetAtMillis = resetAt;
             s.known = true;
             s.blocked = false;
-        }
-        while (!s.own.isEmpty() && s.own.peekFirst()[0] <= nowMillis - 2 * windowMillis) {
-            s.own.pollFirst(); // long out of the window, and out of every answer since
         }
         if (!Double.isNaN(duration) && duration >= 0) {
             s.cost = Double.isNaN(s.cost) ? duration : 0.7 * s.cost + 0.3 * duration;
@@ -236,7 +148,6 @@ final class OperatingBudgets {
             s.resetAtMillis = nowMillis + 5_000;
         }
         s.operating = Math.max(s.operating, limitSeconds);
-        s.reportedAtMillis = nowMillis;
         s.blocked = true;
         s.known = true;
         return s.resetAtMillis;

@@ -113,13 +113,6 @@ public interface PortalConfig {
         @DecimalMin(value = "0", message = "must be between 0 and 1")
         @DecimalMax(value = "1.0", message = "must be between 0 and 1")
         double burstShare();
-
-        /**
-         * The portal's sliding window the budget is counted over (10 one-minute buckets); tells when this replica's
-         * own calls stop counting.
-         */
-        @WithDefault("10m")
-        Duration window();
     }
 
     interface Http {

@@ -48,7 +48,7 @@ public class PortalGovernor {
     @PostConstruct
     void init() {
         budgets = new OperatingBudgets(config.operating().limitSeconds(), config.operating().safetyShare(),
-                config.operating().burstShare(), config.operating().window().toMillis());
+                config.operating().burstShare());
     }
 
     /**
