@@ -19,9 +19,13 @@ until curl -sf "localhost:$PORT/q/health/ready" > /dev/null; do sleep 0.1; done
 echo "startup (cold, embedded MariaDB included): $(( ($(date +%s%N) - start) / 1000000 )) ms"
 echo "RSS after start: $(grep VmRSS /proc/$pid/status | awk '{print $2/1024 " MiB"}')"
 
-java scripts/EventAckBench.java "http://localhost:$PORT" "$TOKEN" "$POSTERS" "$EVENTS"
+# a warm-up round (other events, same posters) first, then the measured one; both are printed, with the CPU each
+# thread of the service and of MariaDB used during the round
+db=$(pgrep -f "mariadbd.*$DATA" | head -1 || true)
+java -Dbench.pids="$pid,$db" -cp 'target/quarkus-app/lib/main/*' scripts/EventAckBench.java "http://localhost:$PORT" \
+  "$TOKEN" "$POSTERS" "$EVENTS" "${WARMUP:-5000}" 2>&1 | grep -v '^SLF4J'
 
-# every event stored once, and each processed once (one job per event, plus one listener job for task events)
+# every event stored once, and each processed once (one job per stored event, plus one listener job per task event)
 sleep 5
 curl -s -H "Authorization: Bearer bench-admin" "localhost:$PORT/admin/jobs?status=DONE&limit=1" | \
   sed -E 's/.*"counts":\{([^}]*)\}.*/job counts: \1/'

@@ -26,6 +26,11 @@ public class ApplicationTokenVerifier {
         return expected().map(expected -> Tokens.matches(presented, expected)).orElse(false);
     }
 
+    /** Whether {@link #verify} needs no database read (B24_APPLICATION_TOKEN is set), so it may run on the event loop. */
+    public boolean verifiesWithoutLookup() {
+        return config.applicationToken().isPresent();
+    }
+
     /** Whether any token is known yet (an install may then set the first one). */
     public boolean known() {
         return expected().isPresent();

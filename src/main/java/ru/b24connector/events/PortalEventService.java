@@ -4,7 +4,9 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import ru.b24connector.jobs.Inbox;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import ru.b24connector.jobs.InboxWriter;
 import ru.b24connector.registration.InstallService;
 
 import java.util.Locale;
@@ -31,7 +33,7 @@ public class PortalEventService {
     private static final Set<String> ALWAYS_STORED = Set.of("ONAPPUNINSTALL");
 
     @Inject
-    Inbox inbox;
+    InboxWriter writer;
 
     @Inject
     ApplicationTokenVerifier verifier;
@@ -42,12 +44,28 @@ public class PortalEventService {
     @Inject
     InstallService install;
 
-    public Outcome accept(String body) {
+    /**
+     * Accepts a posted event. The answer is ready once the event is committed to the inbox, in one transaction with
+     * whatever other events arrived at the same moment ({@link InboxWriter}); no thread waits for the commit.
+     */
+    public Uni<Outcome> accept(String body) {
         PhpForm form = PhpForm.parse(body);
         String event = form.get("event").map(e -> e.trim().toUpperCase(Locale.ROOT)).orElse("");
         if (event.isEmpty()) {
-            return new Outcome(Status.MALFORMED, event);
+            return Uni.createFrom().item(new Outcome(Status.MALFORMED, event));
         }
+        if ("ONAPPINSTALL".equals(event) || !verifier.verifiesWithoutLookup()) {
+            // the installation and the token stored at install read the database: not on the event loop
+            return Uni.createFrom().item(() -> refusal(event, form))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .flatMap(refused -> refused != null ? Uni.createFrom().item(refused) : store(event, form, body));
+        }
+        Outcome refused = refusal(event, form);
+        return refused != null ? Uni.createFrom().item(refused) : store(event, form, body);
+    }
+
+    /** The outcome of an event that is not to be stored (installed, forged, ignored), or null to store it. */
+    private Outcome refusal(String event, PhpForm form) {
         if ("ONAPPINSTALL".equals(event)) {
             return new Outcome(install.installFromEvent(form) ? Status.STORED : Status.FORGED, event);
         }
@@ -58,12 +76,18 @@ public class PortalEventService {
         if (!ALWAYS_STORED.contains(event) && listeners.stream().noneMatch(l -> l.accepts(event))) {
             return new Outcome(Status.IGNORED, event);
         }
-        Inbox.Accepted accepted = inbox.accept(SOURCE, dedupKey(event, form), event, PortalSecrets.redact(body), JOB);
-        if (!accepted.duplicate()) {
-            Log.infof("Accepted %s %s as inbox %d", event, form.get("data", "FIELDS", "ID")
-                    .or(() -> form.get("data", "FIELDS_AFTER", "ID")).orElse(""), accepted.inboxId());
-        }
-        return new Outcome(accepted.duplicate() ? Status.DUPLICATE : Status.STORED, event);
+        return null;
+    }
+
+    private Uni<Outcome> store(String event, PhpForm form, String body) {
+        return Uni.createFrom().completionStage(
+                writer.accept(SOURCE, dedupKey(event, form), event, PortalSecrets.redact(body), JOB)).map(accepted -> {
+                    if (!accepted.duplicate()) {
+                        Log.infof("Accepted %s %s as inbox %d", event, form.get("data", "FIELDS", "ID")
+                                .or(() -> form.get("data", "FIELDS_AFTER", "ID")).orElse(""), accepted.inboxId());
+                    }
+                    return new Outcome(accepted.duplicate() ? Status.DUPLICATE : Status.STORED, event);
+                });
     }
 
     /**

@@ -9,6 +9,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +70,41 @@ public class JobQueue {
         long id = ((Number) em.createNativeQuery("SELECT LAST_INSERT_ID()").getSingleResult()).longValue();
         enqueued.fire(new Enqueued(type));
         return Optional.of(id);
+    }
+
+    /** A job to insert with {@link #insertAll}: runs now, payload stored as given. */
+    record NewJob(String type, String dedupKey, String payload, Long inboxId) {
+    }
+
+    /**
+     * Adds jobs to run now in one statement on {@code c}, which belongs to the caller's transaction; keys already
+     * queued are skipped. Workers are woken once per type after the commit.
+     */
+    void insertAll(Connection c, List<NewJob> jobs, Timestamp now) throws SQLException {
+        if (jobs.isEmpty()) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder("""
+                INSERT IGNORE INTO job (type, dedup_key, payload, status, attempts, max_attempts, run_at,
+                                        inbox_id, created_at, updated_at, version) VALUES """);
+        for (int i = 0; i < jobs.size(); i++) {
+            sql.append(i == 0 ? "" : ",").append("(?,?,?,'QUEUED',0,?,?,?,?,?,0)");
+        }
+        try (PreparedStatement insert = c.prepareStatement(sql.toString())) {
+            int n = 1;
+            for (NewJob job : jobs) {
+                insert.setString(n++, job.type());
+                insert.setString(n++, job.dedupKey());
+                insert.setString(n++, job.payload());
+                insert.setInt(n++, config.maxAttempts());
+                insert.setTimestamp(n++, now);
+                insert.setObject(n++, job.inboxId());
+                insert.setTimestamp(n++, now);
+                insert.setTimestamp(n++, now);
+            }
+            insert.executeUpdate();
+        }
+        jobs.stream().map(NewJob::type).distinct().forEach(type -> enqueued.fire(new Enqueued(type)));
     }
 
     /** Enqueues to run now. */

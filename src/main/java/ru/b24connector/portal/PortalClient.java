@@ -12,11 +12,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -74,7 +72,7 @@ public class PortalClient {
 
     /** Calls {@code method} and returns the whole answer (result, total, next, time). */
     public PortalAnswer answer(String method, Map<String, ?> params) {
-        return execute(method, params, Set.of(method), !PortalMethods.isCreate(method));
+        return execute(method, params, List.of(method), !PortalMethods.isCreate(method));
     }
 
     /**
@@ -107,7 +105,7 @@ public class PortalClient {
 
     /**
      * Runs the commands as {@code batch} calls of up to 50 commands ({@code halt=0}). The portal counts each call
-     * as one request; each command still spends its own method's time budget.
+     * as one request; each command still spends its own method's time budget (the outer call spends none).
      */
     public BatchResult batch(PortalBatch batch) {
         Map<String, String> methods = new LinkedHashMap<>();
@@ -117,7 +115,7 @@ public class PortalClient {
         Map<String, Integer> nexts = new HashMap<>();
         for (List<PortalBatch.Command> chunk : batch.chunks()) {
             Map<String, String> cmd = new LinkedHashMap<>();
-            Set<String> billed = new LinkedHashSet<>();
+            List<String> billed = new ArrayList<>();
             boolean resendable = true;
             for (PortalBatch.Command command : chunk) {
                 Map<String, Object> params = withWriteMarker(command.method(), command.params());
@@ -126,7 +124,6 @@ public class PortalClient {
                 billed.add(command.method());
                 resendable &= !PortalMethods.isCreate(command.method());
             }
-            billed.add("batch");
             JsonNode result = execute("batch", Map.of("halt", 0, "cmd", cmd), billed, resendable).result();
             collect(result, chunk, results, errors, totals, nexts);
         }
@@ -195,7 +192,7 @@ public class PortalClient {
         return List.of();
     }
 
-    private PortalAnswer execute(String method, Map<String, ?> params, Set<String> billed, boolean resendable) {
+    private PortalAnswer execute(String method, Map<String, ?> params, List<String> billed, boolean resendable) {
         Map<String, Object> withMarker = withWriteMarker(method, params);
         int throttled = 0;
         boolean refreshed = false;
@@ -208,7 +205,6 @@ public class PortalClient {
                 }
                 Supplier<PortalAnswer> exchange = () -> transport.send(access.base(), method, body, billed);
                 PortalAnswer answer = resendable ? retry.resendable(exchange) : exchange.get();
-                answer.operatingResetAt().ifPresent(reset -> governor.record(method, answer.operating(), reset));
                 health.reached(clock.instant());
                 return answer;
             } catch (PortalException.Throttled e) {
@@ -221,7 +217,7 @@ public class PortalClient {
                 if (++throttled >= config.http().throttleAttempts()) {
                     throw e;
                 }
-                billed.forEach(governor::blockUntilReset);
+                billed.stream().distinct().forEach(governor::blockUntilReset);
             } catch (PortalException.TokenExpired e) {
                 if (refreshed || access.accessToken() == null) {
                     throw e;
@@ -260,12 +256,6 @@ public class PortalClient {
                         error.path("error").asText(""), error.path("error_description").asText("")));
             } else if (ok.has(key)) {
                 results.put(key, ok.get(key));
-            }
-            JsonNode time = result.path("result_time").path(key);
-            if (time.has("operating")) {
-                // nested commands spend their own method's budget; without a reset time assume the whole window
-                long reset = time.path("operating_reset_at").asLong(clock.instant().getEpochSecond() + 600);
-                governor.record(command.method(), time.path("operating").asDouble(), reset);
             }
             if (result.path("result_total").has(key)) {
                 totals.put(key, result.path("result_total").get(key).asInt());

@@ -98,11 +98,21 @@ public interface PortalConfig {
         @Positive(message = "must be a positive number of seconds")
         double limitSeconds();
 
-        /** Share of the budget after which calls of that method wait for the budget to reset. */
+        /** Share of the budget the client spends at most; past it, calls of that method wait for the reset. */
         @WithDefault("0.9")
         @DecimalMin(value = "0.1", message = "must be between 0.1 and 1")
         @DecimalMax(value = "1.0", message = "must be between 0.1 and 1")
         double safetyShare();
+
+        /**
+         * Share of the budget a method spends as fast as calls come; beyond it, what is left up to the safety share
+         * is spread evenly until the reset ({@code operating_reset_at}), so a tight budget is not spent and then
+         * waited for. Capped at the safety share.
+         */
+        @WithDefault("0.5")
+        @DecimalMin(value = "0", message = "must be between 0 and 1")
+        @DecimalMax(value = "1.0", message = "must be between 0 and 1")
+        double burstShare();
     }
 
     interface Http {

@@ -1,15 +1,18 @@
 package ru.b24connector.portal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.time.Clock;
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,22 +23,21 @@ import java.util.concurrent.TimeUnit;
  * are served in order and a burst beyond the threshold is spread at the drain rate. The schedule lives in the
  * database by default ({@link SharedRateSchedule}), so replicas share the portal's rate instead of multiplying it;
  * in memory when {@code b24.rate.shared=false}.</li>
- * <li>Execution-time budget: per method, the {@code time.operating} the portal reported last; past the safety share
- * of the budget (or after {@code OPERATION_TIME_LIMIT}) calls of that method wait for {@code operating_reset_at}.</li>
+ * <li>Execution-time budget: per method, the {@code time.operating} and {@code operating_reset_at} the portal reported
+ * last (for batch commands, in their {@code result_time}) and the learned cost of a command ({@link OperatingBudgets}):
+ * a method spends freely up to the burst share of its budget, then the rest up to the safety share is spread evenly
+ * until the reset; after {@code OPERATION_TIME_LIMIT} its calls wait for the reset.</li>
  * </ul>
  */
 @ApplicationScoped
 public class PortalGovernor {
 
     private final Object bucketLock = new Object();
-    private final Map<String, Budget> budgets = new ConcurrentHashMap<>();
     private long theoreticalArrivalNanos = Long.MIN_VALUE;
+    private OperatingBudgets budgets;
 
     @Inject
     PortalConfig config;
-
-    @Inject
-    Clock clock;
 
     @Inject
     MeterRegistry metrics;
@@ -43,33 +45,86 @@ public class PortalGovernor {
     @Inject
     SharedRateSchedule shared;
 
-    private record Budget(double operating, long resetAtEpochSecond, boolean blocked) {
+    @PostConstruct
+    void init() {
+        budgets = new OperatingBudgets(config.operating().limitSeconds(), config.operating().safetyShare(),
+                config.operating().burstShare());
     }
 
-    /** Waits until every method in the call has budget left and the rate limiter grants a slot. */
-    void acquire(Iterable<String> billedMethods) {
+    /**
+     * Waits until the time budgets of the billed methods (one entry per command) allow the call and the rate limiter
+     * grants a slot. The returned grant must be {@linkplain #settle settled} once the call is answered or failed.
+     */
+    OperatingBudgets.Grant acquire(List<String> billedCommands) {
         long started = System.nanoTime();
-        for (String method : billedMethods) {
-            waitForBudget(method);
+        Map<String, Integer> commands = new LinkedHashMap<>();
+        billedCommands.forEach(m -> commands.merge(m, 1, Integer::sum));
+        OperatingBudgets.Grant grant;
+        // the portal's reset times are wall-clock epoch seconds, so the wall clock (not the injectable Clock) paces
+        do {
+            grant = budgets.reserve(commands, System.currentTimeMillis());
+            if (grant.waitMillis() >= 1000) {
+                Log.debugf("Calls of %s wait %d ms for their time budget%s", commands.keySet(), grant.waitMillis(),
+                        grant.reserved() ? "" : " (then look again)");
+            }
+            if (grant.waitMillis() > 0) {
+                try {
+                    sleepMillis(grant.waitMillis());
+                } catch (RuntimeException e) {
+                    budgets.settle(grant);
+                    throw e;
+                }
+            }
+        } while (!grant.reserved());
+        try {
+            waitForSlot();
+        } catch (RuntimeException e) {
+            budgets.settle(grant);
+            throw e;
         }
-        waitForSlot();
         long waited = System.nanoTime() - started;
         Timer.builder("connector.portal.limiter.wait").register(metrics).record(waited, TimeUnit.NANOSECONDS);
+        return grant;
     }
 
-    /** Records the budget the portal reported with a successful answer of {@code method}. */
-    void record(String method, double operating, long resetAtEpochSecond) {
-        budgets.put(method, new Budget(operating, resetAtEpochSecond, false));
+    /** The call of {@code grant} is over (answered or failed); what it will cost is now in what the portal reports. */
+    void settle(OperatingBudgets.Grant grant) {
+        budgets.settle(grant);
+    }
+
+    /**
+     * Learns the budgets a successful answer reports: {@code time.operating}, {@code operating_reset_at} and
+     * {@code duration} of the call, and for a {@code batch} the same per command in {@code result_time}, billed to
+     * each command's own method (the outer call is not billed).
+     */
+    void learn(String method, JsonNode request, JsonNode envelope) {
+        long now = System.currentTimeMillis();
+        if (!"batch".equals(method)) {
+            learn(method, envelope.path("time"), now);
+            return;
+        }
+        JsonNode times = envelope.path("result").path("result_time");
+        for (Iterator<Map.Entry<String, JsonNode>> it = request.path("cmd").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> command = it.next();
+            String query = command.getValue().asText();
+            int q = query.indexOf('?');
+            learn(q < 0 ? query : query.substring(0, q), times.path(command.getKey()), now);
+        }
+    }
+
+    private void learn(String method, JsonNode time, long now) {
+        if (time.has("operating")) {
+            // without a reset time, assume the portal's whole window
+            long reset = time.path("operating_reset_at").asLong(now / 1000 + 600);
+            budgets.record(method, time.path("operating").asDouble(), reset, time.path("duration").asDouble(Double.NaN),
+                    now);
+        }
     }
 
     /** {@code OPERATION_TIME_LIMIT}: no call of {@code method} before its budget resets. */
     void blockUntilReset(String method) {
-        long now = clock.instant().getEpochSecond();
-        Budget last = budgets.get(method);
-        // the reset time comes from the last good answer; without one, a minute is the window's granularity
-        long resetAt = last != null && last.resetAtEpochSecond() > now ? last.resetAtEpochSecond() : now + 60;
-        budgets.put(method, new Budget(config.operating().limitSeconds(), resetAt, true));
-        Log.warnf("Portal time budget of %s is spent; its calls wait until %s", method, Instant.ofEpochSecond(resetAt));
+        long until = budgets.blocked(method, System.currentTimeMillis());
+        Log.warnf("Portal time budget of %s is spent; its calls wait until %s", method, Instant.ofEpochMilli(until));
     }
 
     /** {@code QUERY_LIMIT_EXCEEDED}: someone else shares the bucket; assume it is full and drain from there. */
@@ -91,21 +146,6 @@ public class PortalGovernor {
             theoreticalArrivalNanos = Long.MIN_VALUE;
         }
         budgets.clear();
-    }
-
-    private void waitForBudget(String method) {
-        Budget budget = budgets.get(method);
-        if (budget == null) {
-            return;
-        }
-        long now = clock.instant().getEpochSecond();
-        boolean overShare = budget.operating() >= config.operating().limitSeconds() * config.operating().safetyShare();
-        if ((budget.blocked() || overShare) && budget.resetAtEpochSecond() > now) {
-            sleepMillis((budget.resetAtEpochSecond() - now) * 1000);
-        }
-        if (budget.resetAtEpochSecond() <= clock.instant().getEpochSecond()) {
-            budgets.remove(method, budget);
-        }
     }
 
     private void waitForSlot() {

@@ -13,6 +13,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -39,8 +40,16 @@ class PortalTransport {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 30_000, successThreshold = 2,
             failOn = PortalException.Unavailable.class)
     @CircuitBreakerName("portal")
-    PortalAnswer send(String base, String method, JsonNode body, Iterable<String> billedMethods) {
-        governor.acquire(billedMethods);
+    PortalAnswer send(String base, String method, JsonNode body, List<String> billedCommands) {
+        OperatingBudgets.Grant grant = governor.acquire(billedCommands);
+        try {
+            return exchange(base, method, body);
+        } finally {
+            governor.settle(grant);
+        }
+    }
+
+    private PortalAnswer exchange(String base, String method, JsonNode body) {
         Response response;
         try {
             response = rest.call(base, method, json.writeValueAsString(body));
@@ -53,11 +62,11 @@ class PortalTransport {
             throw new IllegalArgumentException("parameters of " + method + " are not serializable", e);
         }
         try (response) {
-            return classify(method, response.getStatus(), response.readEntity(String.class));
+            return classify(method, body, response.getStatus(), response.readEntity(String.class));
         }
     }
 
-    private PortalAnswer classify(String method, int status, String body) {
+    private PortalAnswer classify(String method, JsonNode request, int status, String body) {
         JsonNode envelope = parse(body);
         if (envelope == null || !envelope.isObject()) {
             count(method, "unreadable");
@@ -76,6 +85,8 @@ class PortalTransport {
             throw new PortalException.Unavailable(method, "HTTP_" + status, status, "unexpected status", status >= 500);
         }
         count(method, "ok");
+        // before the call's grant is settled, so its cost never drops out of the governor's sums in between
+        governor.learn(method, request, envelope);
         return PortalAnswer.of(envelope);
     }
 

@@ -12,17 +12,25 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A portal stand-in for benchmarks: enforces the leaky bucket (QUERY_LIMIT_EXCEEDED past it) and the per-method
- * operating budget over a sliding window (OPERATION_TIME_LIMIT past it, {@code time.operating} and
- * {@code operating_reset_at} in every answer), counts calls and batch commands, and answers CRM batches with
- * {@link FakeCrm}. {@code GET /__stats} reports the counts.
+ * operating budget over a sliding window (OPERATION_TIME_LIMIT past it), counts calls and batch commands, and
+ * answers CRM batches with {@link FakeCrm}. As the portal does, each command of a batch is billed to its own method
+ * (the outer call to none) and reports its own time in {@code result_time}: {@code duration}, its method's
+ * {@code operating} and {@code operating_reset_at}; a plain call reports them in its {@code time}.
+ * {@code GET /__stats} reports the counts.
  * Usage: PortalStandIn port rate burst budgetSeconds secondsPerCommand [windowSeconds, default 600]
  */
 public final class PortalStandIn {
@@ -74,52 +82,74 @@ public final class PortalStandIn {
             return;
         }
         try {
-            ObjectNode answer;
-            Map<String, Integer> billed = new HashMap<>();
+            // key -> method of each command (a plain call is one command named after its method)
+            Map<String, String> commands = new LinkedHashMap<>();
             if (method.equals("batch")) {
-                JsonNode cmd = JSON.readTree(body).path("cmd");
-                for (Iterator<JsonNode> it = cmd.elements(); it.hasNext(); ) {
-                    String q = it.next().asText();
-                    billed.merge(q.contains("?") ? q.substring(0, q.indexOf('?')) : q, 1, Integer::sum);
+                for (Iterator<Map.Entry<String, JsonNode>> it = JSON.readTree(body).path("cmd").fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> c = it.next();
+                    String q = c.getValue().asText();
+                    commands.put(c.getKey(), q.contains("?") ? q.substring(0, q.indexOf('?')) : q);
                 }
-                commands.addAndGet(cmd.size());
             } else {
-                billed.put(method, 1);
-                commands.incrementAndGet();
+                commands.put("", method);
             }
-            double operating = 0;
-            long resetAt = 0;
+            this.commands.addAndGet(commands.size());
+            double start = System.currentTimeMillis() / 1000.0;
+            Map<String, ObjectNode> times = new HashMap<>();
             synchronized (this) {
-                double now = System.currentTimeMillis() / 1000.0;
-                for (Map.Entry<String, Integer> m : billed.entrySet()) {
-                    Deque<double[]> window = spent.computeIfAbsent(m.getKey(), k -> new ArrayDeque<>());
-                    while (!window.isEmpty() && window.peekFirst()[0] < now - this.window) {
-                        window.pollFirst();
-                    }
-                    double sum = window.stream().mapToDouble(e -> e[1]).sum();
-                    if (sum > budget) {
+                // the portal refuses a method whose window already holds more than its budget; the outer batch call
+                // is not billed, each command is billed to its own method
+                for (String m : new HashSet<>(commands.values())) {
+                    if (spentIn(m, start) > budget) {
                         blocked.incrementAndGet();
                         send(exchange, 429, "{\"error\":\"OPERATION_TIME_LIMIT\",\"error_description\":\"Method is blocked due to operation time limit.\"}");
                         return;
                     }
                 }
-                for (Map.Entry<String, Integer> m : billed.entrySet()) {
-                    Deque<double[]> window = spent.get(m.getKey());
-                    window.addLast(new double[]{now, cost * m.getValue()});
-                    operating = Math.max(operating, window.stream().mapToDouble(e -> e[1]).sum());
-                    resetAt = Math.max(resetAt, (long) Math.ceil(window.peekFirst()[0] + this.window));
+                double at = start;
+                for (Map.Entry<String, String> c : commands.entrySet()) {
+                    Deque<double[]> window = spent.get(c.getValue());
+                    window.addLast(new double[]{start, cost}); // billed when the call came (the stand-in answers at once)
+                    // as the portal does: each command's own time, with its method's operating and reset
+                    times.put(c.getKey(), time(at, at + cost).put("operating", spentIn(c.getValue(), start))
+                            .put("operating_reset_at", (long) Math.ceil(window.peekFirst()[0] + this.window)));
+                    at += cost;
                 }
             }
-            answer = method.equals("batch") ? FakeCrm.answerBatch(body)
-                    : (ObjectNode) JSON.createObjectNode().put("result", true);
-            ((ObjectNode) answer.path("time")).put("operating", operating).put("operating_reset_at", resetAt);
-            if (answer.path("time").isMissingNode()) {
-                answer.set("time", JSON.createObjectNode().put("operating", operating).put("operating_reset_at", resetAt));
+            ObjectNode answer;
+            if (method.equals("batch")) {
+                answer = FakeCrm.answerBatch(body);
+                ObjectNode inner = (ObjectNode) answer.path("result");
+                ObjectNode resultTime = JSON.createObjectNode();
+                inner.path("result").fieldNames().forEachRemaining(k -> resultTime.set(k, times.get(k)));
+                inner.set("result_time", resultTime.isEmpty() ? JSON.createArrayNode() : resultTime);
+                answer.set("time", time(start, System.currentTimeMillis() / 1000.0));
+            } else {
+                answer = JSON.createObjectNode().put("result", true);
+                answer.set("time", times.get(""));
             }
             send(exchange, 200, JSON.writeValueAsString(answer));
         } catch (Exception e) {
             send(exchange, 500, "{\"error\":\"INTERNAL_SERVER_ERROR\",\"error_description\":\"" + e + "\"}");
         }
+    }
+
+    /** Seconds billed to {@code method} in the window ending at {@code now}; drops what fell out of it. */
+    private double spentIn(String method, double now) {
+        Deque<double[]> window = spent.computeIfAbsent(method, k -> new ArrayDeque<>());
+        while (!window.isEmpty() && window.peekFirst()[0] < now - this.window) {
+            window.pollFirst();
+        }
+        return window.stream().mapToDouble(e -> e[1]).sum();
+    }
+
+    private static ObjectNode time(double start, double finish) {
+        return JSON.createObjectNode().put("start", start).put("finish", finish).put("duration", finish - start)
+                .put("processing", finish - start)
+                .put("date_start", OffsetDateTime.ofInstant(Instant.ofEpochMilli((long) (start * 1000)), ZoneOffset.UTC)
+                        .truncatedTo(ChronoUnit.SECONDS).toString())
+                .put("date_finish", OffsetDateTime.ofInstant(Instant.ofEpochMilli((long) (finish * 1000)), ZoneOffset.UTC)
+                        .truncatedTo(ChronoUnit.SECONDS).toString());
     }
 
     /** The portal's leaky bucket: +1 per request, drains at {@code rate}/s, refuses above {@code burst}. */

@@ -65,6 +65,7 @@ class PortalClientTests {
     void reset() {
         portal.resetAll();
         governor.reset();
+        breakers.resetAll(); // a test class that ran before may have opened it
     }
 
     @AfterEach

@@ -1,0 +1,236 @@
+package ru.b24connector.jobs;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Group commit for the inbox: concurrent deliveries are queued and one writer thread stores everything waiting in
+ * one transaction (one multi-row insert for the inbox rows, one for their jobs, one commit), then completes each
+ * delivery's future. A delivery is acknowledged only after the commit that holds its row, exactly as with one
+ * transaction per delivery, but a hundred deliveries share one durable commit instead of queueing for a hundred.
+ * <p>
+ * A batch that fails is retried one delivery at a time, so one bad delivery fails alone and the others are still
+ * stored (a retry of a row that did commit finds it and reports a duplicate, never a second row).
+ */
+@ApplicationScoped
+public class InboxWriter {
+
+    /** Rows per transaction; keeps the statement far below MariaDB's placeholder and packet limits. */
+    static final int MAX_ROWS = 500;
+    /** Body bytes per transaction (max_allowed_packet is 16 MiB by default). */
+    static final long MAX_BYTES = 4L << 20;
+
+    private record Pending(String source, String dedupKey, String kind, String body, String jobType,
+                           CompletableFuture<Inbox.Accepted> done) {
+        long bytes() {
+            return body.length() * 3L + dedupKey.length() + 64; // worst-case UTF-8
+        }
+    }
+
+    private final LinkedBlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
+    private volatile boolean running = true;
+    private Thread writer;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    JobQueue jobs;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    MeterRegistry metrics;
+
+    @PostConstruct
+    void start() {
+        writer = new Thread(this::loop, "inbox-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        running = false;
+        writer.join(TimeUnit.SECONDS.toMillis(10)); // the loop stores what is already queued before it ends
+        Pending left;
+        while ((left = waiting.poll()) != null) {
+            left.done().completeExceptionally(new IllegalStateException("the service is shutting down"));
+        }
+    }
+
+    /**
+     * Stores a delivery and the job that will process it, like {@link Inbox#accept}, together with whatever else
+     * is waiting. The stage completes after the commit (or fails, and then nothing of this delivery is stored).
+     */
+    public CompletionStage<Inbox.Accepted> accept(String source, String dedupKey, String kind, String body,
+                                                  String jobType) {
+        CompletableFuture<Inbox.Accepted> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new IllegalStateException("the service is shutting down"));
+            return done;
+        }
+        waiting.add(new Pending(source, dedupKey, kind, body, jobType, done));
+        return done;
+    }
+
+    private void loop() {
+        List<Pending> batch = new ArrayList<>();
+        while (running || !waiting.isEmpty()) {
+            try {
+                Pending first = waiting.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                // no waiting for stragglers: whatever queued during the previous commit forms the next batch
+                batch.add(first);
+                long bytes = first.bytes();
+                Pending next;
+                while (batch.size() < MAX_ROWS && bytes < MAX_BYTES && (next = waiting.poll()) != null) {
+                    batch.add(next);
+                    bytes += next.bytes();
+                }
+                store(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                batch.forEach(p -> p.done().completeExceptionally(e)); // never leave a delivery unanswered
+                Log.errorf("Inbox writer: %s", e.toString());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void store(List<Pending> batch) {
+        Map<Pending, Inbox.Accepted> stored;
+        try {
+            stored = QuarkusTransaction.requiringNew().call(() -> insert(batch));
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                Log.warnf("Inbox: storing a %s delivery failed: %s", batch.get(0).source(), e.toString());
+                batch.get(0).done().completeExceptionally(e);
+                return;
+            }
+            Log.warnf("Inbox: a batch of %d failed (%s); storing them one by one", batch.size(), e.toString());
+            for (Pending p : batch) {
+                store(List.of(p));
+            }
+            return;
+        }
+        for (Pending p : batch) {
+            p.done().complete(stored.get(p));
+        }
+        count(batch, stored);
+    }
+
+    /** One transaction: the inbox rows, then the jobs of those that are new. */
+    private Map<Pending, Inbox.Accepted> insert(List<Pending> batch) throws SQLException {
+        Timestamp now = Timestamp.from(clock.instant());
+        Map<Pending, Inbox.Accepted> outcome = new IdentityHashMap<>();
+        List<JobQueue.NewJob> newJobs = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            Map<String, Long> inserted = insertRows(c, batch, now);
+            Set<String> claimed = new HashSet<>();
+            for (Pending p : batch) {
+                String key = p.source() + '\n' + p.dedupKey();
+                Long id = inserted.get(key);
+                // the first delivery with a key owns the row; a second one in the same batch is a duplicate
+                if (id != null && claimed.add(key)) {
+                    outcome.put(p, new Inbox.Accepted(id, false));
+                    newJobs.add(new JobQueue.NewJob(p.jobType(), p.source() + ":" + id, p.body(), id));
+                } else {
+                    outcome.put(p, new Inbox.Accepted(existingId(c, p), true));
+                }
+            }
+            jobs.insertAll(c, newJobs, now);
+        }
+        return outcome;
+    }
+
+    /**
+     * {@code INSERT IGNORE ... RETURNING} answers exactly the rows this statement inserted: a key stored before
+     * (or by another replica meanwhile) is skipped by the unique key and not returned.
+     */
+    private static Map<String, Long> insertRows(Connection c, List<Pending> batch, Timestamp now) throws SQLException {
+        StringBuilder sql = new StringBuilder(
+                "INSERT IGNORE INTO inbox_message (source, dedup_key, kind, body, received_at) VALUES ");
+        for (int i = 0; i < batch.size(); i++) {
+            sql.append(i == 0 ? "(?,?,?,?,?)" : ",(?,?,?,?,?)");
+        }
+        sql.append(" RETURNING id, source, dedup_key");
+        Map<String, Long> ids = new HashMap<>();
+        try (PreparedStatement insert = c.prepareStatement(sql.toString())) {
+            int n = 1;
+            for (Pending p : batch) {
+                insert.setString(n++, p.source());
+                insert.setString(n++, p.dedupKey());
+                insert.setString(n++, p.kind());
+                insert.setString(n++, p.body());
+                insert.setTimestamp(n++, now);
+            }
+            try (ResultSet rows = insert.executeQuery()) {
+                while (rows.next()) {
+                    ids.put(rows.getString(2) + '\n' + rows.getString(3), rows.getLong(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static long existingId(Connection c, Pending p) throws SQLException {
+        try (PreparedStatement find = c.prepareStatement(
+                "SELECT id FROM inbox_message WHERE source = ? AND dedup_key = ?")) {
+            find.setString(1, p.source());
+            find.setString(2, p.dedupKey());
+            try (ResultSet row = find.executeQuery()) {
+                if (!row.next()) {
+                    throw new SQLException("inbox row of a duplicate delivery not found");
+                }
+                return row.getLong(1);
+            }
+        }
+    }
+
+    private void count(List<Pending> batch, Map<Pending, Inbox.Accepted> stored) {
+        Map<List<String>, Integer> accepted = new HashMap<>();
+        Map<String, Integer> duplicates = new HashMap<>();
+        for (Pending p : batch) {
+            if (stored.get(p).duplicate()) {
+                duplicates.merge(p.source(), 1, Integer::sum);
+            } else {
+                accepted.merge(List.of(p.source(), p.kind()), 1, Integer::sum);
+            }
+        }
+        metrics.summary("connector.inbox.batch.size").record(batch.size());
+        accepted.forEach((k, n) -> metrics.counter("connector.inbox.accepted", "source", k.get(0), "kind", k.get(1))
+                .increment(n));
+        duplicates.forEach((s, n) -> metrics.counter("connector.inbox.duplicates", "source", s).increment(n));
+    }
+}

@@ -1,0 +1,159 @@
+package ru.b24connector.portal;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The portal's per-method execution-time budgets as this replica last saw them, and when the next call of a method
+ * may go. Pure bookkeeping on a given clock (no sleeping), so the pacing can be tested without waiting.
+ * <p>
+ * Per method: the {@code operating} seconds the portal last reported, its {@code operating_reset_at}, the learned
+ * cost of one command (its reported {@code duration}) and the cost of calls sent but not answered yet. A method
+ * spends freely up to the burst share of its budget; above it, the rest up to the safety share is spread evenly
+ * until the reset, so a tight budget is used steadily instead of being spent and then waited for. A method whose
+ * state is unknown, or whose reset has passed without a fresh answer, gets one call at a time until an answer
+ * tells where it stands.
+ */
+final class OperatingBudgets {
+
+    /** Sums of reported seconds carry rounding errors; a budget filled exactly is not over. */
+    private static final double EPSILON = 1e-6;
+    /** While a probe is out, how soon the others look again. */
+    static final long PROBE_WAIT_MILLIS = 200;
+
+    private final double limitSeconds;
+    /** Seconds per method the client spends at most (the safety share of the budget). */
+    private final double cap;
+    /** Seconds per method spent without pacing (the burst share of the budget). */
+    private final double burst;
+    private final Map<String, State> states = new HashMap<>();
+
+    private static final class State {
+        double operating;
+        long resetAtMillis;
+        double cost = Double.NaN;
+        double inFlight;
+        long nextAtMillis;
+        boolean blocked;
+        boolean probing;
+        boolean known;
+    }
+
+    /** The outcome of {@link #reserve}: wait this long, then send (reserved) or ask again (not reserved). */
+    record Grant(long waitMillis, boolean reserved, Map<String, Double> costs, Map<String, Boolean> probes) {
+        static final Grant NOW = new Grant(0, true, Map.of(), Map.of());
+    }
+
+    OperatingBudgets(double limitSeconds, double safetyShare, double burstShare) {
+        this.limitSeconds = limitSeconds;
+        this.cap = limitSeconds * safetyShare;
+        this.burst = limitSeconds * Math.min(burstShare, safetyShare);
+    }
+
+    /**
+     * Asks to send commands ({@code method -> count}). Reserved grants count as spent until {@link #settle}; a grant
+     * that is not reserved must be asked for again after its wait.
+     */
+    synchronized Grant reserve(Map<String, Integer> commands, long nowMillis) {
+        long at = nowMillis;
+        Map<String, Double> needs = new LinkedHashMap<>();
+        Map<String, Boolean> probes = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : commands.entrySet()) {
+            State s = states.computeIfAbsent(e.getKey(), k -> new State());
+            double need = e.getValue() * (Double.isNaN(s.cost) ? 0 : s.cost);
+            double spent = s.operating + s.inFlight;
+            if (s.blocked && nowMillis < s.resetAtMillis) {
+                return new Grant(s.resetAtMillis - nowMillis, false, Map.of(), Map.of());
+            }
+            boolean stale = !s.known || nowMillis >= s.resetAtMillis;
+            // a call bigger than the cap could never fit under it: it goes alone, once nothing else is spent
+            boolean fits = spent + need <= cap + EPSILON || need > cap && spent <= EPSILON;
+            if (stale && !fits || !s.known) {
+                // the portal has not told where this method stands (yet, or since its reset): one call finds out
+                if (s.probing) {
+                    return new Grant(PROBE_WAIT_MILLIS, false, Map.of(), Map.of());
+                }
+                probes.put(e.getKey(), true);
+            } else if (!fits) {
+                return new Grant(s.resetAtMillis - nowMillis, false, Map.of(), Map.of());
+            } else if (!stale && spent + need > burst + EPSILON) {
+                at = Math.max(at, s.nextAtMillis);
+            }
+            needs.put(e.getKey(), need);
+        }
+        for (Map.Entry<String, Double> e : needs.entrySet()) {
+            State s = states.get(e.getKey());
+            double need = e.getValue();
+            double spent = s.operating + s.inFlight;
+            if (probes.containsKey(e.getKey())) {
+                s.probing = true;
+            } else if (s.known && at < s.resetAtMillis && spent + need > burst + EPSILON) {
+                // spread what is left until the reset: this call's share of it moves the next call back
+                double left = Math.max(cap - spent, need);
+                long spacing = Math.round((s.resetAtMillis - at) * (need / left));
+                s.nextAtMillis = Math.max(s.nextAtMillis, at) + spacing;
+            }
+            s.inFlight += need;
+        }
+        return new Grant(at - nowMillis, true, needs, probes);
+    }
+
+    /** The reserved call was answered (or failed): its cost is no longer in flight. */
+    synchronized void settle(Grant grant) {
+        grant.costs().forEach((method, cost) -> {
+            State s = states.get(method);
+            if (s != null) {
+                s.inFlight = Math.max(0, s.inFlight - cost);
+                if (grant.probes().containsKey(method)) {
+                    s.probing = false;
+                }
+            }
+        });
+    }
+
+    /**
+     * Records what the portal reported with an answer of {@code method}: {@code operating} seconds spent in the
+     * window, the reset, and the call's {@code duration} (NaN when not reported). An answer older than the one
+     * recorded (concurrent calls finish out of order) does not set the state back.
+     */
+    synchronized void record(String method, double operating, long resetAtEpochSecond, double duration,
+                             long nowMillis) {
+        State s = states.computeIfAbsent(method, k -> new State());
+        long resetAt = resetAtEpochSecond * 1000;
+        if (!s.known || resetAt > s.resetAtMillis || resetAt == s.resetAtMillis && operating >= s.operating
+                || nowMillis >= s.resetAtMillis) {
+            s.operating = operating;
+            s.resetAtMillis = resetAt;
+            s.known = true;
+            s.blocked = false;
+        }
+        if (!Double.isNaN(duration) && duration >= 0) {
+            s.cost = Double.isNaN(s.cost) ? duration : 0.7 * s.cost + 0.3 * duration;
+        }
+    }
+
+    /**
+     * {@code OPERATION_TIME_LIMIT}: no call of the method before its reset. Without a known reset, a minute, the
+     * granularity of the portal's window; when the known one has just passed, the next part of the window drops out
+     * soon: a few seconds.
+     *
+     * @return when the method may be called again (epoch millis)
+     */
+    synchronized long blocked(String method, long nowMillis) {
+        State s = states.computeIfAbsent(method, k -> new State());
+        if (!s.known) {
+            s.resetAtMillis = nowMillis + 60_000;
+        } else if (s.resetAtMillis <= nowMillis) {
+            s.resetAtMillis = nowMillis + 5_000;
+        }
+        s.operating = Math.max(s.operating, limitSeconds);
+        s.blocked = true;
+        s.known = true;
+        return s.resetAtMillis;
+    }
+
+    synchronized void clear() {
+        states.clear();
+    }
+}
