@@ -99,6 +99,25 @@ final class OperatingBudgets {
         return new Grant(at - nowMillis, true, needs, probes);
     }
 
+    /**
+     * How many commands of {@code method} one call may carry now without passing the cap: what is left under it at
+     * the learned cost per command, at least one. After a reset the portal's window has only partly emptied and
+     * nobody knows how much: then one command, so the probe that finds out cannot overshoot. Unknown methods and
+     * methods without a learned cost are not limited here.
+     */
+    synchronized int affordable(String method, long nowMillis) {
+        State s = states.get(method);
+        if (s == null || !s.known || Double.isNaN(s.cost) || s.cost <= EPSILON) {
+            return Integer.MAX_VALUE;
+        }
+        double left = cap - s.operating - s.inFlight;
+        int fit = (int) Math.floor((left + EPSILON) / s.cost);
+        if (nowMillis >= s.resetAtMillis && fit < 1) {
+            return 1;
+        }
+        return Math.max(1, fit);
+    }
+
     /** The reserved call was answered (or failed): its cost is no longer in flight. */
     synchronized void settle(Grant grant) {
         grant.costs().forEach((method, cost) -> {

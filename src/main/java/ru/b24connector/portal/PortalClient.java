@@ -61,6 +61,14 @@ public class PortalClient {
     }
 
     /** True when a webhook URL or an installed OAuth application is available. */
+    /**
+     * How many commands of each of these methods a batch may carry now without passing their time budgets: a caller
+     * that groups work (one command per item) sizes its group by it, so a tight budget is spent, never overdrawn.
+     */
+    public int affordableCommands(String... methods) {
+        return governor.affordable(java.util.List.of(methods));
+    }
+
     public boolean configured() {
         return credentials.configured();
     }

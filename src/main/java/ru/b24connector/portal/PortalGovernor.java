@@ -88,6 +88,15 @@ public class PortalGovernor {
     }
 
     /** The call of {@code grant} is over (answered or failed); what it will cost is now in what the portal reports. */
+    /** The fewest commands of the given methods one call may carry now (see {@link OperatingBudgets#affordable}). */
+    int affordable(List<String> methods) {
+        int fit = Integer.MAX_VALUE;
+        for (String method : methods) {
+            fit = Math.min(fit, budgets.affordable(method, System.currentTimeMillis()));
+        }
+        return fit;
+    }
+
     void settle(OperatingBudgets.Grant grant) {
         budgets.settle(grant);
     }

@@ -107,7 +107,7 @@ public class ReclamationProcessor implements JobHandler {
             List<Number> others = em.createNativeQuery("SELECT id FROM reclamation WHERE status = 'ACCEPTED' "
                             + "AND (claimed_until IS NULL OR claimed_until < ?1) AND id <> ?2 "
                             + "ORDER BY status, claimed_until, id LIMIT ?3 FOR UPDATE SKIP LOCKED")
-                    .setParameter(1, now).setParameter(2, id).setParameter(3, config.groupSize() - 1).getResultList();
+                    .setParameter(1, now).setParameter(2, id).setParameter(3, groupSize() - 1).getResultList();
             List<Reclamation> group = new ArrayList<>();
             for (Number n : own.size() == 1 ? concat(own, others) : others) {
                 Reclamation r = em.find(Reclamation.class, n.longValue());
@@ -119,6 +119,17 @@ public class ReclamationProcessor implements JobHandler {
             group.forEach(em::detach);
             return group;
         });
+    }
+
+    /**
+     * The configured group size, or fewer claims when the portal's time budget of the methods a group calls (one
+     * command per claim each; three duplicate lookups per new dealer) has less room left: a group never overdraws it.
+     */
+    private int groupSize() {
+        int fit = Math.min(portal.affordableCommands("crm.deal.add", "crm.deal.productrows.set", "crm.timeline.comment.add",
+                        "crm.requisite.list", "crm.company.add", "crm.requisite.add", "crm.contact.add"),
+                portal.affordableCommands("crm.duplicate.findbycomm") / 3);
+        return Math.max(1, Math.min(config.groupSize(), fit));
     }
 
     private void process(List<Reclamation> group) {

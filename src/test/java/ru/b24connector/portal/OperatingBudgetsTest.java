@@ -149,6 +149,28 @@ class OperatingBudgetsTest {
         assertThat(waited).as("200 deals of 0.5 s are 100 s of a 480 s budget").isZero();
     }
 
+    @Test
+    void aGroupIsSizedToWhatIsLeftUnderTheCap() {
+        known(1.5, 30);
+
+        // cap 2.7 s, 1.5 s spent, 0.1 s a command: 12 more fit
+        assertThat(budgets.affordable(DEAL_ADD, NOW)).isEqualTo(12);
+        OperatingBudgets.Grant out = budgets.reserve(Map.of(DEAL_ADD, 10), NOW);
+        assertThat(budgets.affordable(DEAL_ADD, NOW)).as("what is in flight counts as spent").isEqualTo(2);
+        budgets.settle(out);
+        budgets.record(DEAL_ADD, 2.7, NOW / 1000 + 30, 0.1, NOW);
+        assertThat(budgets.affordable(DEAL_ADD, NOW)).as("a full budget still lets one claim wait for the reset").isEqualTo(1);
+    }
+
+    @Test
+    void afterTheResetTheProbeCarriesOneCommandWhenTheOldStateWouldNotFit() {
+        known(2.7, 12);
+
+        assertThat(budgets.affordable(DEAL_ADD, NOW + 12_000)).isEqualTo(1);
+        assertThat(budgets.affordable("crm.contact.add", NOW)).as("nothing learned yet: no limit from here")
+                .isEqualTo(Integer.MAX_VALUE);
+    }
+
     private void known(double operating, int secondsToReset) {
         budgets.record(DEAL_ADD, operating, NOW / 1000 + secondsToReset, 0.1, NOW);
     }
