@@ -74,8 +74,10 @@ public class CompanyContactResolver {
         Map<String, Party> unknown = new LinkedHashMap<>();
         // one owner per call, not per bean: worker threads of one replica must exclude each other too
         String owner = UUID.randomUUID().toString();
+        int room = newDealersAffordable();
         for (Party p : parties) {
-            if (!resolved.containsKey(p.inn()) && !unknown.containsKey(p.inn()) && lease(p.inn(), owner)) {
+            if (unknown.size() < room && !resolved.containsKey(p.inn()) && !unknown.containsKey(p.inn())
+                    && lease(p.inn(), owner)) {
                 unknown.put(p.inn(), p);
             }
         }
@@ -98,6 +100,16 @@ public class CompanyContactResolver {
             release(unknown.keySet(), owner);
         }
         return resolved;
+    }
+
+    /**
+     * How many new dealers one resolution may look up and create without overdrawing the portal's time budgets of
+     * the methods it calls (three duplicate lookups per dealer); the others are left for the next attempt.
+     */
+    private int newDealersAffordable() {
+        int fit = Math.min(portal.affordableCommands("crm.requisite.list", "crm.company.add", "crm.requisite.add",
+                "crm.contact.add"), portal.affordableCommands("crm.duplicate.findbycomm") / 3);
+        return Math.max(1, fit);
     }
 
     private void lookup(Map<String, Party> unknown, boolean earlierAttempt, Map<String, Long> companies,

@@ -123,12 +123,11 @@ public class ReclamationProcessor implements JobHandler {
 
     /**
      * The configured group size, or fewer claims when the portal's time budget of the methods a group calls (one
-     * command per claim each; three duplicate lookups per new dealer) has less room left: a group never overdraws it.
+     * command per claim each) has less room left: a group never overdraws it. (New dealers are limited by the
+     * resolver, which calls other methods.)
      */
     private int groupSize() {
-        int fit = Math.min(portal.affordableCommands("crm.deal.add", "crm.deal.productrows.set", "crm.timeline.comment.add",
-                        "crm.requisite.list", "crm.company.add", "crm.requisite.add", "crm.contact.add"),
-                portal.affordableCommands("crm.duplicate.findbycomm") / 3);
+        int fit = portal.affordableCommands("crm.deal.add", "crm.deal.productrows.set", "crm.timeline.comment.add");
         return Math.max(1, Math.min(config.groupSize(), fit));
     }
 
