@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Startup time, event acknowledgement latency and resident memory of the packaged service on its embedded
 # MariaDB. Usage: bash scripts/bench-events.sh   (builds the jar first; everything on localhost)
+# JAVA_OPTS: the service JVM's options (e.g. the GC settings of src/main/docker/Dockerfile.jvm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 POSTERS=${POSTERS:-100}
@@ -12,7 +13,7 @@ DATA=$(mktemp -d)
 
 start=$(date +%s%N)
 JOBS_RUN_IN_BACKGROUND=${JOBS_BG:-true} EMBEDDED_DB_DIR="$DATA/db" QUARKUS_DATASOURCE_JDBC_MAX_SIZE=${DB_POOL:-20} QUARKUS_HTTP_PORT=$PORT B24_APPLICATION_TOKEN=$TOKEN ADMIN_API_TOKEN=bench-admin \
-  java -jar target/quarkus-app/quarkus-run.jar > "$DATA/service.log" 2>&1 &
+  java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$DATA/service.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$DATA"' EXIT
 until curl -sf "localhost:$PORT/q/health/ready" > /dev/null; do sleep 0.1; done

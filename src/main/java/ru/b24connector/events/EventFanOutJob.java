@@ -9,11 +9,11 @@ import ru.b24connector.jobs.JobHandler;
 import ru.b24connector.jobs.JobQueue;
 import ru.b24connector.jobs.PermanentJobFailure;
 
-import java.util.Map;
-
 /**
  * Turns one stored event into one job per interested listener, keyed by inbox row and listener, so a failing
- * listener is retried alone and a re-run of this fan-out queues nothing twice.
+ * listener is retried alone and a re-run of this fan-out queues nothing twice. Online events queue their listener
+ * jobs with the inbox row ({@link PortalEventService}); this job remains for offline events and for rows queued
+ * before that change.
  */
 @ApplicationScoped
 public class EventFanOutJob implements JobHandler {
@@ -37,8 +37,8 @@ public class EventFanOutJob implements JobHandler {
         PortalEvent event = load(inbox, job.inboxId);
         for (PortalEventListener listener : listeners) {
             if (listener.accepts(event.event())) {
-                jobs.enqueue(EventListenerJob.TYPE, event.inboxId() + ":" + listener.name(),
-                        Map.of("inboxId", event.inboxId(), "listener", listener.name()));
+                jobs.enqueue(EventListenerJob.TYPE, EventListenerJob.dedupKey(event.inboxId(), listener.name()),
+                        EventListenerJob.payload(event.inboxId(), listener.name()), null, event.inboxId());
             }
         }
     }

@@ -1,5 +1,6 @@
 package ru.b24connector.events;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,16 @@ public class EventListenerJob implements JobHandler {
 
     @Inject
     ObjectMapper json;
+
+    /** One job per event and listener: a second queueing of the same pair is a no-op. */
+    static String dedupKey(long inboxId, String listener) {
+        return inboxId + ":" + listener;
+    }
+
+    static String payload(long inboxId, String listener) {
+        return "{\"inboxId\":" + inboxId + ",\"listener\":\""
+                + new String(JsonStringEncoder.getInstance().quoteAsString(listener)) + "\"}";
+    }
 
     @Override
     public String type() {

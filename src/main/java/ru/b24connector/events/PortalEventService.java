@@ -9,6 +9,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import ru.b24connector.jobs.InboxWriter;
 import ru.b24connector.registration.InstallService;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -21,7 +23,10 @@ public class PortalEventService {
 
     /** The inbox source of portal events. */
     public static final String SOURCE = "b24-event";
-    /** The job that fans an event out to its listeners. */
+    /**
+     * The job that fans an event out to its listeners. Online events no longer queue it (their listener jobs are
+     * queued with the inbox row); it still runs for rows queued before, and for offline events.
+     */
     public static final String JOB = "b24.event";
 
     /** What happened to a posted event. */
@@ -43,6 +48,9 @@ public class PortalEventService {
 
     @Inject
     InstallService install;
+
+    /** The listener beans, resolved once: this runs for every posted event. */
+    private volatile List<PortalEventListener> resolved;
 
     /**
      * Accepts a posted event. The answer is ready once the event is committed to the inbox, in one transaction with
@@ -73,7 +81,7 @@ public class PortalEventService {
             Log.warnf("Refused %s: application token missing or wrong", event);
             return new Outcome(Status.FORGED, event);
         }
-        if (!ALWAYS_STORED.contains(event) && listeners.stream().noneMatch(l -> l.accepts(event))) {
+        if (!ALWAYS_STORED.contains(event) && listeners().stream().noneMatch(l -> l.accepts(event))) {
             return new Outcome(Status.IGNORED, event);
         }
         return null;
@@ -81,13 +89,43 @@ public class PortalEventService {
 
     private Uni<Outcome> store(String event, PhpForm form, String body) {
         return Uni.createFrom().completionStage(
-                writer.accept(SOURCE, dedupKey(event, form), event, PortalSecrets.redact(body), JOB)).map(accepted -> {
+                writer.accept(SOURCE, dedupKey(event, form), event, PortalSecrets.redact(body),
+                        listenerJobs(event))).map(accepted -> {
                     if (!accepted.duplicate()) {
                         Log.infof("Accepted %s %s as inbox %d", event, form.get("data", "FIELDS", "ID")
                                 .or(() -> form.get("data", "FIELDS_AFTER", "ID")).orElse(""), accepted.inboxId());
                     }
                     return new Outcome(accepted.duplicate() ? Status.DUPLICATE : Status.STORED, event);
                 });
+    }
+
+    /**
+     * One {@link EventListenerJob} per interested listener, queued in the transaction that stores the event: the
+     * same jobs, keys and payloads {@link EventFanOutJob} queues, without a fan-out job in between.
+     */
+    private InboxWriter.JobPlan listenerJobs(String event) {
+        List<String> names = new ArrayList<>();
+        for (PortalEventListener listener : listeners()) {
+            if (listener.accepts(event)) {
+                names.add(listener.name());
+            }
+        }
+        return inboxId -> {
+            List<InboxWriter.PlannedJob> jobs = new ArrayList<>(names.size());
+            for (String name : names) {
+                jobs.add(new InboxWriter.PlannedJob(EventListenerJob.TYPE, EventListenerJob.dedupKey(inboxId, name),
+                        EventListenerJob.payload(inboxId, name)));
+            }
+            return jobs;
+        };
+    }
+
+    private List<PortalEventListener> listeners() {
+        List<PortalEventListener> all = resolved;
+        if (all == null) {
+            resolved = all = listeners.stream().toList();
+        }
+        return all;
     }
 
     /**

@@ -44,7 +44,17 @@ public class InboxWriter {
     /** Body bytes per transaction (max_allowed_packet is 16 MiB by default). */
     static final long MAX_BYTES = 4L << 20;
 
-    private record Pending(String source, String dedupKey, String kind, String body, String jobType,
+    /** A job to queue with a new inbox row, in the row's transaction. */
+    public record PlannedJob(String type, String dedupKey, String payload) {
+    }
+
+    /** The jobs a new inbox row needs, given its id (called once per new row, never for a duplicate). */
+    @FunctionalInterface
+    public interface JobPlan {
+        List<PlannedJob> jobsFor(long inboxId);
+    }
+
+    private record Pending(String source, String dedupKey, String kind, String body, JobPlan plan,
                            CompletableFuture<Inbox.Accepted> done) {
         long bytes() {
             return body.length() * 3L + dedupKey.length() + 64; // worst-case UTF-8
@@ -53,6 +63,8 @@ public class InboxWriter {
 
     private final LinkedBlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
+    /** {@link System#nanoTime()} of the last delivery handed over. */
+    private volatile long lastDelivery = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
     private Thread writer;
 
     @Inject
@@ -90,13 +102,32 @@ public class InboxWriter {
      */
     public CompletionStage<Inbox.Accepted> accept(String source, String dedupKey, String kind, String body,
                                                   String jobType) {
+        return accept(source, dedupKey, kind, body,
+                id -> List.of(new PlannedJob(jobType, source + ":" + id, body)));
+    }
+
+    /**
+     * Stores a delivery and the jobs {@code plan} names for its new row (none for a duplicate), in the same
+     * transaction. The stage completes after the commit.
+     */
+    public CompletionStage<Inbox.Accepted> accept(String source, String dedupKey, String kind, String body,
+                                                  JobPlan plan) {
         CompletableFuture<Inbox.Accepted> done = new CompletableFuture<>();
         if (!running) {
             done.completeExceptionally(new IllegalStateException("the service is shutting down"));
             return done;
         }
-        waiting.add(new Pending(source, dedupKey, kind, body, jobType, done));
+        lastDelivery = System.nanoTime();
+        waiting.add(new Pending(source, dedupKey, kind, body, plan, done));
         return done;
+    }
+
+    /**
+     * Whether deliveries are arriving: one is waiting, or one was handed over within {@code window}. Job workers
+     * use it to leave the cores to the acknowledgements during a burst.
+     */
+    public boolean receiving(long windowNanos) {
+        return !waiting.isEmpty() || System.nanoTime() - lastDelivery < windowNanos;
     }
 
     private void loop() {
@@ -164,7 +195,9 @@ public class InboxWriter {
                 // the first delivery with a key owns the row; a second one in the same batch is a duplicate
                 if (id != null && claimed.add(key)) {
                     outcome.put(p, new Inbox.Accepted(id, false));
-                    newJobs.add(new JobQueue.NewJob(p.jobType(), p.source() + ":" + id, p.body(), id));
+                    for (PlannedJob job : p.plan().jobsFor(id)) {
+                        newJobs.add(new JobQueue.NewJob(job.type(), job.dedupKey(), job.payload(), id));
+                    }
                 } else {
                     outcome.put(p, new Inbox.Accepted(existingId(c, p), true));
                 }

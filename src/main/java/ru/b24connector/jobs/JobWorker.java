@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs due jobs with a fixed number of worker threads per replica. Workers poll on a schedule and are also woken
@@ -43,9 +43,14 @@ public class JobWorker {
     @Inject
     Instance<JobHandler> allHandlers;
 
+    @Inject
+    InboxWriter inbox;
+
 
     private ExecutorService pool;
-    private Semaphore free;
+    /** Jobs claimed and not finished yet in this replica. */
+    private final AtomicInteger busy = new AtomicInteger();
+    private volatile boolean started;
 
     void start(@Observes io.quarkus.runtime.StartupEvent event) {
         allHandlers.forEach(h -> {
@@ -58,7 +63,7 @@ public class JobWorker {
             t.setDaemon(true);
             return t;
         });
-        free = new Semaphore(config.workers());
+        started = true;
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
@@ -68,7 +73,7 @@ public class JobWorker {
 
     @Scheduled(identity = "job-poll", every = "${jobs.poll-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        if (config.runInBackground() && free != null) { // the scheduler may tick before startup finished
+        if (config.runInBackground() && started) { // the scheduler may tick before startup finished
             dispatch();
         }
     }
@@ -142,28 +147,57 @@ public class JobWorker {
         }
     }
 
-    /** Claims as many due jobs as there are idle workers and hands them to the pool. */
+    /**
+     * Claims as many due jobs as there are idle workers, in one transaction, and hands them to the pool. While
+     * deliveries are arriving at the inbox only {@link JobsConfig#workersWhileReceiving()} workers run, so the
+     * acknowledgements get the cores; a worker that finishes dispatches again, so the backlog runs at full width
+     * as soon as the burst is over.
+     */
     private void dispatch() {
-        while (free.tryAcquire()) {
-            List<Job> claimed;
-            try {
-                claimed = queue.claim(workerId, 1);
-            } catch (RuntimeException e) {
-                free.release();
-                throw e;
-            }
-            if (claimed.isEmpty()) {
-                free.release();
+        while (true) {
+            int width = inbox.receiving(config.receivingWindow().toNanos())
+                    ? Math.min(config.workersWhileReceiving(), config.workers()) : config.workers();
+            int idle = reserve(width);
+            if (idle == 0) {
                 return;
             }
-            Job job = claimed.get(0);
-            pool.execute(() -> {
-                try {
-                    run(job);
-                } finally {
-                    free.release();
-                }
-            });
+            List<Job> claimed;
+            try {
+                claimed = queue.claim(workerId, idle);
+            } catch (RuntimeException e) {
+                busy.addAndGet(-idle);
+                throw e;
+            }
+            busy.addAndGet(claimed.size() - idle);
+            for (Job job : claimed) {
+                pool.execute(() -> {
+                    try {
+                        run(job);
+                    } finally {
+                        busy.decrementAndGet();
+                    }
+                    if (!pool.isShutdown()) {
+                        dispatchQuietly(); // the queue had work a moment ago: look for the next job at once
+                    }
+                });
+            }
+            if (claimed.size() < idle) {
+                return;
+            }
+        }
+    }
+
+    /** Reserves the idle workers up to {@code width} running jobs; returns how many. */
+    private int reserve(int width) {
+        while (true) {
+            int running = busy.get();
+            int idle = width - running;
+            if (idle <= 0) {
+                return 0;
+            }
+            if (busy.compareAndSet(running, width)) {
+                return idle;
+            }
         }
     }
 

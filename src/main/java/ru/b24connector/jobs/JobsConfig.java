@@ -15,6 +15,18 @@ public interface JobsConfig {
     @Min(value = 1, message = "must be at least 1")
     int workers();
 
+    /**
+     * Worker threads that run while deliveries are arriving at the inbox (one handed over within the last
+     * {@link #receivingWindow()}): the acknowledgements get the cores first, the backlog runs after the burst.
+     */
+    @WithDefault("1")
+    @Min(value = 1, message = "must be at least 1")
+    int workersWhileReceiving();
+
+    /** How recent the last delivery must be for the inbox to count as receiving. */
+    @WithDefault("100ms")
+    Duration receivingWindow();
+
     /** Attempts before a job is dead-lettered. */
     @WithDefault("10")
     @Min(value = 1, message = "must be at least 1")
