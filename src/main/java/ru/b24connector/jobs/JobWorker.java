@@ -156,7 +156,7 @@ public class JobWorker {
     private void dispatch() {
         while (true) {
             int width = inbox.receiving(config.receivingWindow().toNanos())
-                    ? Math.min(config.workersWhileReceiving(), config.workers()) : config.workers();
+                    ? Math.min(config.workersWhileReceiving().orElse(config.workers()), config.workers()) : config.workers();
             int idle = reserve(width);
             if (idle == 0) {
                 return;

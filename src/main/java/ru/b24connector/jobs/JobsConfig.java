@@ -17,11 +17,11 @@ public interface JobsConfig {
 
     /**
      * Worker threads that run while deliveries are arriving at the inbox (one handed over within the last
-     * {@link #receivingWindow()}): the acknowledgements get the cores first, the backlog runs after the burst.
+     * {@link #receivingWindow()}): fewer lets the acknowledgements have the cores first and the backlog run after
+     * the burst. Unset: all workers. Off by default because a busy portal sends events without pause, and every job
+     * type (intake, 1C, mail) would then run on this many workers.
      */
-    @WithDefault("1")
-    @Min(value = 1, message = "must be at least 1")
-    int workersWhileReceiving();
+    java.util.Optional<@Min(value = 1, message = "must be at least 1") Integer> workersWhileReceiving();
 
     /** How recent the last delivery must be for the inbox to count as receiving. */
     @WithDefault("100ms")
