@@ -85,11 +85,7 @@ class OneCApplyJob implements JobHandler {
 
     @Override
     public void onDead(Job job, Exception cause) {
-        try {
-            log.failIfWaiting(json.readTree(job.payload).path("exchangeId").asLong(), cause.getMessage());
-        } catch (Exception e) {
-            Log.warnf("Could not mark the exchange of dead job %d failed: %s", job.id, e.getMessage());
-        }
+        log.failJob(job, cause);
     }
 
     /** Marks the version applied, and the older versions still waiting superseded by it. */

@@ -84,12 +84,7 @@ public class OneCExchangeLog {
         String payload = toJson(record);
         return QuarkusTransaction.requiringNew().call(() -> {
             OneCObject object = lockObject(record.kind(), record.ref());
-            Optional<OneCExchange> earlier = em.createQuery("""
-                            from OneCExchange where kind = :k and ref = :r and dataVersion = :v
-                            and direction in (:push, :pull) and status <> :rejected order by id""", OneCExchange.class)
-                    .setParameter("k", record.kind()).setParameter("r", record.ref()).setParameter("v", version)
-                    .setParameter("push", OneCExchange.Direction.PUSH).setParameter("pull", OneCExchange.Direction.PULL)
-                    .setParameter("rejected", OneCExchange.Status.REJECTED).setMaxResults(1).getResultStream().findFirst();
+            Optional<OneCExchange> earlier = firstReceipt(record.kind(), record.ref(), version);
             if (earlier.isPresent()) {
                 count(direction, record.kind(), "duplicate");
                 return receipt(earlier.get(), true);
@@ -135,12 +130,17 @@ public class OneCExchangeLog {
 
     /** True when this version of the object was received before (and not rejected): the pull skips it quietly. */
     public boolean known(OneCRecords.Kind kind, String ref, String version) {
-        return QuarkusTransaction.requiringNew().call(() -> !em.createQuery("""
-                        select id from OneCExchange where kind = :k and ref = :r and dataVersion = :v
-                        and direction in (:push, :pull) and status <> :rejected""", Long.class)
+        return QuarkusTransaction.requiringNew().call(() -> firstReceipt(kind, ref, version).isPresent());
+    }
+
+    /** The first log entry that received this version (pushed or pulled, not rejected), in the caller's transaction. */
+    private Optional<OneCExchange> firstReceipt(OneCRecords.Kind kind, String ref, String version) {
+        return em.createQuery("""
+                        from OneCExchange where kind = :k and ref = :r and dataVersion = :v
+                        and direction in (:push, :pull) and status <> :rejected order by id""", OneCExchange.class)
                 .setParameter("k", kind).setParameter("r", ref).setParameter("v", version)
                 .setParameter("push", OneCExchange.Direction.PUSH).setParameter("pull", OneCExchange.Direction.PULL)
-                .setParameter("rejected", OneCExchange.Status.REJECTED).setMaxResults(1).getResultList().isEmpty());
+                .setParameter("rejected", OneCExchange.Status.REJECTED).setMaxResults(1).getResultStream().findFirst();
     }
 
     /** Opens a write to 1C (status PENDING) in the caller's transaction. */
@@ -169,6 +169,15 @@ public class OneCExchangeLog {
                         "update OneCExchange set error = :e, updatedAt = :t where id = :id")
                 .setParameter("e", truncate(error, 4000)).setParameter("t", clock.instant()).setParameter("id", exchangeId)
                 .executeUpdate());
+    }
+
+    /** A dead-lettered apply or write job: its entry (payload {@code exchangeId}) is FAILED if still waiting. */
+    void failJob(ru.b24connector.jobs.Job job, Exception cause) {
+        try {
+            failIfWaiting(json.readTree(job.payload).path("exchangeId").asLong(), cause.getMessage());
+        } catch (Exception e) {
+            Log.warnf("Could not mark the exchange of dead job %d failed: %s", job.id, e.getMessage());
+        }
     }
 
     /** Marks an entry FAILED if it is still waiting (its job was dead-lettered). */

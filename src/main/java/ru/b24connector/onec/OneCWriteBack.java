@@ -100,10 +100,6 @@ class OneCWriteBack implements JobHandler {
 
     @Override
     public void onDead(Job job, Exception cause) {
-        try {
-            log.failIfWaiting(json.readTree(job.payload).path("exchangeId").asLong(), cause.getMessage());
-        } catch (Exception e) {
-            Log.warnf("Could not mark write-back job %d failed: %s", job.id, e.getMessage());
-        }
+        log.failJob(job, cause);
     }
 }
