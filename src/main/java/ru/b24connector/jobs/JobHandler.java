@@ -11,7 +11,8 @@ public interface JobHandler {
 
     /**
      * Does the work. Returning normally marks the job done; an exception schedules a retry with backoff, or
-     * dead-letters it at once when it is a {@link PermanentJobFailure} or after the last attempt.
+     * dead-letters it at once when it is a {@link PermanentJobFailure} or after the last attempt. A
+     * {@link JobDeferred} puts it back for a given time without counting the attempt.
      */
     void handle(Job job) throws Exception;
 

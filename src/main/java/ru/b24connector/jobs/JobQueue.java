@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -195,6 +196,40 @@ public class JobQueue {
             row.runAt = clock.instant().plus(backoff(row.attempts));
             return false;
         });
+    }
+
+    /** Puts the job back for {@code notBefore} without counting this attempt: it waited, it did not fail. */
+    public void defer(Job job, Instant notBefore, String reason) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Job row = em.find(Job.class, job.id);
+            if (row == null || row.status != Job.Status.RUNNING || !job.lockedBy.equals(row.lockedBy)) {
+                return;
+            }
+            row.status = Job.Status.QUEUED;
+            row.attempts = Math.max(0, row.attempts - 1);
+            row.lastError = truncate(reason);
+            row.lockedBy = null;
+            row.lockedUntil = null;
+            row.runAt = notBefore;
+            row.updatedAt = clock.instant();
+        });
+    }
+
+    /**
+     * Moves queued jobs of {@code type} that would run later than {@code at} up to {@code at}: what they waited for
+     * is over then (e.g. the group that held their claims let them go).
+     */
+    public void runBy(String type, Collection<String> dedupKeys, Instant at) {
+        if (dedupKeys.isEmpty()) {
+            return;
+        }
+        int moved = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                        "UPDATE job SET run_at = ?1 WHERE type = ?2 AND dedup_key IN (?3) AND status = 'QUEUED' AND run_at > ?1")
+                .setParameter(1, Timestamp.from(at)).setParameter(2, type)
+                .setParameter(3, new ArrayList<>(dedupKeys)).executeUpdate());
+        if (moved > 0) {
+            enqueued.fire(new Enqueued(type));
+        }
     }
 
     /** Puts a dead-lettered job back in the queue with fresh attempts. */

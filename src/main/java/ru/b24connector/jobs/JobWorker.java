@@ -12,12 +12,15 @@ import jakarta.inject.Inject;
 import org.jboss.logging.MDC;
 
 import java.net.InetAddress;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -111,13 +114,37 @@ public class JobWorker {
                 handler.handle(job);
                 queue.complete(job);
                 metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "done").increment();
+            } catch (JobDeferred later) {
+                defer(job, later.notBefore(), later.getMessage());
             } catch (Exception e) {
+                if (deadlockVictim(e)) {
+                    // the database rolled that transaction back to break a lock cycle; handlers are idempotent: again soon,
+                    // not counted as a failed attempt
+                    defer(job, Instant.now().plusMillis(100 + ThreadLocalRandom.current().nextLong(400)), describe(e));
+                    return;
+                }
                 finish(job, handler, e);
             }
         } finally {
             MDC.remove("jobId");
             MDC.remove("jobType");
         }
+    }
+
+    private void defer(Job job, Instant notBefore, String why) {
+        queue.defer(job, notBefore, why);
+        metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "deferred").increment();
+        Log.debugf("Job %d (%s) deferred to %s: %s", job.id, job.type, notBefore, why);
+    }
+
+    /** MariaDB's deadlock (SQLSTATE 40001, error 1213) anywhere in the cause chain. */
+    static boolean deadlockVictim(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && "40001".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void finish(Job job, JobHandler handler, Exception e) {

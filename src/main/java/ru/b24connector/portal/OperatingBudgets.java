@@ -56,6 +56,14 @@ final class OperatingBudgets {
      * that is not reserved must be asked for again after its wait.
      */
     synchronized Grant reserve(Map<String, Integer> commands, long nowMillis) {
+        return reserve(commands, nowMillis, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #reserve(Map, long)}; the probe after a reset may carry at most {@code probeLimit} commands of a
+     * method, so a group sized on the figures before the reset cannot overshoot as the probe.
+     */
+    synchronized Grant reserve(Map<String, Integer> commands, long nowMillis, int probeLimit) {
         long at = nowMillis;
         Map<String, Double> needs = new LinkedHashMap<>();
         Map<String, Boolean> probes = new LinkedHashMap<>();
@@ -71,7 +79,8 @@ final class OperatingBudgets {
             boolean fits = spent + need <= cap + EPSILON || need > cap && spent <= EPSILON;
             if (stale && !fits || !s.known) {
                 // the portal has not told where this method stands (yet, or since its reset): one call finds out
-                if (s.probing) {
+                // after a reset, a call sized on the figures before it could overshoot: only one item may probe
+                if (s.probing || s.known && e.getValue() > probeLimit) {
                     return new Grant(PROBE_WAIT_MILLIS, false, Map.of(), Map.of());
                 }
                 probes.put(e.getKey(), true);
@@ -100,22 +109,25 @@ final class OperatingBudgets {
     }
 
     /**
-     * How many commands of {@code method} one call may carry now without passing the cap: what is left under it at
-     * the learned cost per command, at least one. After a reset the portal's window has only partly emptied and
-     * nobody knows how much: then one command, so the probe that finds out cannot overshoot. Unknown methods and
-     * methods without a learned cost are not limited here.
+     * The room a call of {@code method} has now for items of {@code commandsPerItem} commands each (see
+     * {@link BudgetRoom}). After a reset the portal's window has only partly emptied and nobody knows how much: then
+     * one probe of one item may go, so it cannot overshoot by more than one item.
      */
-    synchronized int affordable(String method, long nowMillis) {
+    synchronized BudgetRoom room(String method, int commandsPerItem, long nowMillis) {
         State s = states.get(method);
         if (s == null || !s.known || Double.isNaN(s.cost) || s.cost <= EPSILON) {
-            return Integer.MAX_VALUE;
+            return BudgetRoom.UNLIMITED;
         }
         double left = cap - s.operating - s.inFlight;
-        int fit = (int) Math.floor((left + EPSILON) / s.cost);
-        if (nowMillis >= s.resetAtMillis && fit < 1) {
-            return 1;
+        int items = Math.max(0, (int) Math.floor((left + EPSILON) / (s.cost * commandsPerItem)));
+        if (items > 0) {
+            return new BudgetRoom(items, false, nowMillis);
         }
-        return Math.max(1, fit);
+        if (nowMillis >= s.resetAtMillis) {
+            // one probe at a time: the others look again when its answer is likely in
+            return s.probing ? new BudgetRoom(0, false, nowMillis + PROBE_WAIT_MILLIS) : new BudgetRoom(1, true, nowMillis);
+        }
+        return new BudgetRoom(0, false, s.resetAtMillis);
     }
 
     /** The reserved call was answered (or failed): its cost is no longer in flight. */

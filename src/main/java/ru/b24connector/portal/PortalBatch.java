@@ -29,6 +29,8 @@ public final class PortalBatch {
     }
 
     private final Map<String, Command> commands = new LinkedHashMap<>();
+    private int probeLimit = Integer.MAX_VALUE;
+    private boolean waitForBudget = true;
 
     public static PortalBatch create() {
         return new PortalBatch();
@@ -51,6 +53,22 @@ public final class PortalBatch {
             throw new IllegalArgumentException("duplicate batch key: " + key);
         }
         return this;
+    }
+
+    /**
+     * For a caller that can send less and keep the rest for later: when the time budgets have no room for this
+     * batch now, {@link PortalClient#batch} throws {@link PortalException.NoRoom} instead of waiting in the calling
+     * thread, and the probe after a reset may carry at most {@code commandsPerItem} commands of a method (one item).
+     */
+    public PortalBatch withoutWaitingForBudget(int commandsPerItem) {
+        this.waitForBudget = false;
+        this.probeLimit = commandsPerItem;
+        return this;
+    }
+
+    /** How this batch's calls may wait for the time budgets (see {@link #withoutWaitingForBudget}). */
+    Billing billing(List<String> billed) {
+        return new Billing(billed, waitForBudget, probeLimit);
     }
 
     public boolean isEmpty() {

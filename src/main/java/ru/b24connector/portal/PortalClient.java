@@ -60,15 +60,16 @@ public class PortalClient {
         return json;
     }
 
-    /** True when a webhook URL or an installed OAuth application is available. */
     /**
-     * How many commands of each of these methods a batch may carry now without passing their time budgets: a caller
-     * that groups work (one command per item) sizes its group by it, so a tight budget is spent, never overdrawn.
+     * How many items of {@code commandsPerItem} commands of each of these methods a batch may carry now without
+     * passing their time budgets, and when to look again if none: a caller that groups work sizes its group by it,
+     * so a tight budget is spent, never overdrawn, and work that does not fit waits in the queue, not in a worker.
      */
-    public int affordableCommands(String... methods) {
-        return governor.affordable(java.util.List.of(methods));
+    public BudgetRoom budgetRoom(int commandsPerItem, String... methods) {
+        return governor.room(commandsPerItem, java.util.List.of(methods));
     }
 
+    /** True when a webhook URL or an installed OAuth application is available. */
     public boolean configured() {
         return credentials.configured();
     }
@@ -80,7 +81,7 @@ public class PortalClient {
 
     /** Calls {@code method} and returns the whole answer (result, total, next, time). */
     public PortalAnswer answer(String method, Map<String, ?> params) {
-        return execute(method, params, List.of(method), !PortalMethods.isCreate(method));
+        return execute(method, params, Billing.waiting(List.of(method)), !PortalMethods.isCreate(method));
     }
 
     /**
@@ -121,6 +122,7 @@ public class PortalClient {
         Map<String, PortalException.CommandFailed> errors = new HashMap<>();
         Map<String, Integer> totals = new HashMap<>();
         Map<String, Integer> nexts = new HashMap<>();
+        boolean first = true;
         for (List<PortalBatch.Command> chunk : batch.chunks()) {
             Map<String, String> cmd = new LinkedHashMap<>();
             List<String> billed = new ArrayList<>();
@@ -132,7 +134,10 @@ public class PortalClient {
                 billed.add(command.method());
                 resendable &= !PortalMethods.isCreate(command.method());
             }
-            JsonNode result = execute("batch", Map.of("halt", 0, "cmd", cmd), billed, resendable).result();
+            // only the first call may give up for the budget: the results of those sent must not be lost
+            Billing billing = first ? batch.billing(billed) : Billing.waiting(billed);
+            first = false;
+            JsonNode result = execute("batch", Map.of("halt", 0, "cmd", cmd), billing, resendable).result();
             collect(result, chunk, results, errors, totals, nexts);
         }
         return new BatchResult(methods, results, errors, totals, nexts);
@@ -200,7 +205,7 @@ public class PortalClient {
         return List.of();
     }
 
-    private PortalAnswer execute(String method, Map<String, ?> params, List<String> billed, boolean resendable) {
+    private PortalAnswer execute(String method, Map<String, ?> params, Billing billing, boolean resendable) {
         Map<String, Object> withMarker = withWriteMarker(method, params);
         int throttled = 0;
         boolean refreshed = false;
@@ -211,7 +216,7 @@ public class PortalClient {
                 if (access.accessToken() != null) {
                     body.put("auth", access.accessToken());
                 }
-                Supplier<PortalAnswer> exchange = () -> transport.send(access.base(), method, body, billed);
+                Supplier<PortalAnswer> exchange = () -> transport.send(access.base(), method, body, billing);
                 PortalAnswer answer = resendable ? retry.resendable(exchange) : exchange.get();
                 health.reached(clock.instant());
                 return answer;
@@ -225,7 +230,7 @@ public class PortalClient {
                 if (++throttled >= config.http().throttleAttempts()) {
                     throw e;
                 }
-                billed.stream().distinct().forEach(governor::blockUntilReset);
+                billing.commands().stream().distinct().forEach(governor::blockUntilReset);
             } catch (PortalException.TokenExpired e) {
                 if (refreshed || access.accessToken() == null) {
                     throw e;

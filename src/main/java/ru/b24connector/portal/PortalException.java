@@ -48,6 +48,23 @@ public class PortalException extends RuntimeException {
         }
     }
 
+    /**
+     * Not sent: the call does not fit its methods' time budgets now and its caller asked not to wait for them
+     * ({@link PortalBatch#withoutWaitingForBudget}); nothing reached the portal. Try again at {@link #freeAt()}.
+     */
+    public static class NoRoom extends PortalException {
+        private final java.time.Instant freeAt;
+
+        public NoRoom(String method, java.time.Instant freeAt) {
+            super(method, "NO_ROOM", 0, "the time budget has no room for this call before " + freeAt);
+            this.freeAt = freeAt;
+        }
+
+        public java.time.Instant freeAt() {
+            return freeAt;
+        }
+    }
+
     /** The OAuth access token is expired or invalid; refreshed once, then retried. */
     public static class TokenExpired extends PortalException {
         public TokenExpired(String method, String code, int status, String description) {

@@ -55,14 +55,19 @@ public class PortalGovernor {
      * Waits until the time budgets of the billed methods (one entry per command) allow the call and the rate limiter
      * grants a slot. The returned grant must be {@linkplain #settle settled} once the call is answered or failed.
      */
-    OperatingBudgets.Grant acquire(List<String> billedCommands) {
+    OperatingBudgets.Grant acquire(Billing billing) {
         long started = System.nanoTime();
         Map<String, Integer> commands = new LinkedHashMap<>();
-        billedCommands.forEach(m -> commands.merge(m, 1, Integer::sum));
+        billing.commands().forEach(m -> commands.merge(m, 1, Integer::sum));
         OperatingBudgets.Grant grant;
         // the portal's reset times are wall-clock epoch seconds, so the wall clock (not the injectable Clock) paces
         do {
-            grant = budgets.reserve(commands, System.currentTimeMillis());
+            long now = System.currentTimeMillis();
+            grant = budgets.reserve(commands, now, billing.probeLimit());
+            if (!grant.reserved() && !billing.waitForBudget()) {
+                throw new PortalException.NoRoom(String.join(",", commands.keySet()),
+                        Instant.ofEpochMilli(now + grant.waitMillis()));
+            }
             if (grant.waitMillis() >= 1000) {
                 Log.debugf("Calls of %s wait %d ms for their time budget%s", commands.keySet(), grant.waitMillis(),
                         grant.reserved() ? "" : " (then look again)");
@@ -88,13 +93,13 @@ public class PortalGovernor {
     }
 
     /** The call of {@code grant} is over (answered or failed); what it will cost is now in what the portal reports. */
-    /** The fewest commands of the given methods one call may carry now (see {@link OperatingBudgets#affordable}). */
-    int affordable(List<String> methods) {
-        int fit = Integer.MAX_VALUE;
+    /** The room the tightest of the given methods leaves one call now (see {@link OperatingBudgets#room}). */
+    BudgetRoom room(int commandsPerItem, List<String> methods) {
+        BudgetRoom room = BudgetRoom.UNLIMITED;
         for (String method : methods) {
-            fit = Math.min(fit, budgets.affordable(method, System.currentTimeMillis()));
+            room = room.and(budgets.room(method, commandsPerItem, System.currentTimeMillis()));
         }
-        return fit;
+        return room;
     }
 
     void settle(OperatingBudgets.Grant grant) {

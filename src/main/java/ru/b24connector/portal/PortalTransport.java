@@ -40,8 +40,8 @@ class PortalTransport {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 30_000, successThreshold = 2,
             failOn = PortalException.Unavailable.class)
     @CircuitBreakerName("portal")
-    PortalAnswer send(String base, String method, JsonNode body, List<String> billedCommands) {
-        OperatingBudgets.Grant grant = governor.acquire(billedCommands);
+    PortalAnswer send(String base, String method, JsonNode body, Billing billing) {
+        OperatingBudgets.Grant grant = governor.acquire(billing);
         try {
             return exchange(base, method, body);
         } finally {

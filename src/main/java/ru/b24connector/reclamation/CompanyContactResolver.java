@@ -7,18 +7,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import ru.b24connector.portal.BatchResult;
+import ru.b24connector.portal.BudgetRoom;
 import ru.b24connector.portal.PortalBatch;
 import ru.b24connector.portal.PortalClient;
+import ru.b24connector.portal.PortalException;
 
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -43,6 +47,15 @@ public class CompanyContactResolver {
     public record CompanyContact(long companyId, Long contactId) {
     }
 
+    /**
+     * What a resolution found, by INN; of the dealers it left out, {@code busy} are being created by another caller
+     * right now and {@code noRoom} did not fit the portal's time budgets ({@code room} says when they do). A dealer
+     * in none of the three failed: the portal refused to create it.
+     */
+    public record Resolution(Map<String, CompanyContact> dealers, Set<String> busy, Set<String> noRoom,
+                             BudgetRoom room) {
+    }
+
     private volatile Long presetId;
 
     @Inject
@@ -54,9 +67,12 @@ public class CompanyContactResolver {
     @Inject
     Clock clock;
 
-    /** Resolves one dealer; throws {@link DealerBusy} when another caller is creating it right now (retry). */
+    /**
+     * Resolves one dealer, waiting for the portal's time budget if it must; throws {@link DealerBusy} when another
+     * caller is creating it right now (retry).
+     */
     public CompanyContact resolve(Party party) {
-        CompanyContact ids = resolveAll(List.of(party), true).get(party.inn());
+        CompanyContact ids = resolve(List.of(party), true, 1).dealers().get(party.inn());
         if (ids == null) {
             throw new DealerBusy(party.inn());
         }
@@ -64,30 +80,51 @@ public class CompanyContactResolver {
     }
 
     /**
-     * Resolves many dealers with at most two portal calls. Dealers another caller is creating right now are left
-     * out of the answer.
+     * Resolves many dealers with at most two portal calls. Dealers another caller is creating right now, and new
+     * dealers the portal's time budgets have no room for now (see {@link #newDealerRoom}), are left out of the
+     * answer.
      *
      * @param mayExistFromEarlierAttempt also look for records an unanswered earlier attempt may have created
      */
-    public Map<String, CompanyContact> resolveAll(List<Party> parties, boolean mayExistFromEarlierAttempt) {
+    public Resolution resolveAll(List<Party> parties, boolean mayExistFromEarlierAttempt) {
+        return resolve(parties, mayExistFromEarlierAttempt, 0);
+    }
+
+    private Resolution resolve(List<Party> parties, boolean mayExistFromEarlierAttempt, int atLeast) {
         Map<String, CompanyContact> resolved = new HashMap<>(known(parties));
         Map<String, Party> unknown = new LinkedHashMap<>();
+        Set<String> busy = new HashSet<>();
+        Set<String> noRoom = new HashSet<>();
         // one owner per call, not per bean: worker threads of one replica must exclude each other too
         String owner = UUID.randomUUID().toString();
-        int room = newDealersAffordable();
+        BudgetRoom room = newDealerRoom();
+
+        int fit = Math.max(atLeast, room.items());
         for (Party p : parties) {
-            if (unknown.size() < room && !resolved.containsKey(p.inn()) && !unknown.containsKey(p.inn())
-                    && lease(p.inn(), owner)) {
+            if (resolved.containsKey(p.inn()) || unknown.containsKey(p.inn()) || busy.contains(p.inn())) {
+                continue;
+            }
+            if (unknown.size() >= fit) {
+                noRoom.add(p.inn());
+            } else if (lease(p.inn(), owner)) {
                 unknown.put(p.inn(), p);
+            } else {
+                busy.add(p.inn());
             }
         }
         if (unknown.isEmpty()) {
-            return resolved;
+            return new Resolution(resolved, busy, noRoom, room);
         }
         try {
             Map<String, Long> companies = new HashMap<>();
             Map<String, Long> contacts = new HashMap<>();
-            lookup(unknown, mayExistFromEarlierAttempt, companies, contacts);
+            try {
+                // a caller that resolves many dealers leaves them for later rather than wait for the budget
+                lookup(unknown, mayExistFromEarlierAttempt, atLeast == 0, companies, contacts);
+            } catch (PortalException.NoRoom e) {
+                noRoom.addAll(unknown.keySet());
+                return new Resolution(resolved, busy, noRoom, new BudgetRoom(0, false, e.freeAt().toEpochMilli()));
+            }
             create(unknown, companies, contacts);
             for (Party p : unknown.values()) {
                 if (companies.containsKey(p.inn())) {
@@ -99,22 +136,23 @@ public class CompanyContactResolver {
         } finally {
             release(unknown.keySet(), owner);
         }
-        return resolved;
+        return new Resolution(resolved, busy, noRoom, room);
     }
 
     /**
-     * How many new dealers one resolution may look up and create without overdrawing the portal's time budgets of
-     * the methods it calls (three duplicate lookups per dealer); the others are left for the next attempt.
+     * How many new dealers one resolution may look up and create now without overdrawing the portal's time budgets
+     * of the methods it calls (up to three duplicate lookups per dealer, one command of each other method), and when
+     * there is room again if none; the others are left for a later attempt.
      */
-    private int newDealersAffordable() {
-        int fit = Math.min(portal.affordableCommands("crm.requisite.list", "crm.company.add", "crm.requisite.add",
-                "crm.contact.add"), portal.affordableCommands("crm.duplicate.findbycomm") / 3);
-        return Math.max(1, fit);
+    public BudgetRoom newDealerRoom() {
+        return portal.budgetRoom(3, "crm.duplicate.findbycomm").and(portal.budgetRoom(1, "crm.requisite.list",
+                "crm.company.add", "crm.requisite.add", "crm.contact.add"));
     }
 
-    private void lookup(Map<String, Party> unknown, boolean earlierAttempt, Map<String, Long> companies,
-                        Map<String, Long> contacts) {
-        PortalBatch batch = PortalBatch.create();
+    private void lookup(Map<String, Party> unknown, boolean earlierAttempt, boolean mayGiveUpForBudget,
+                        Map<String, Long> companies, Map<String, Long> contacts) {
+        // up to three duplicate lookups per dealer: a probe after a reset looks up one dealer
+        PortalBatch batch = mayGiveUpForBudget ? PortalBatch.create().withoutWaitingForBudget(3) : PortalBatch.create();
         int n = 0;
         Map<String, String> keyOf = new HashMap<>();
         for (Party p : unknown.values()) {

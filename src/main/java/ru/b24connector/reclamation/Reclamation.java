@@ -63,6 +63,10 @@ public class Reclamation {
     @Column(name = "deal_id")
     public Long dealId;
 
+    /** A batch with this claim's crm.deal.add was sent: its answer may have been lost. */
+    @Column(name = "deal_requested")
+    public boolean dealRequested;
+
     @Column(name = "stage_id")
     public String stageId;
 

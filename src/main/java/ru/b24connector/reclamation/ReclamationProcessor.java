@@ -7,16 +7,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import ru.b24connector.jobs.Job;
+import ru.b24connector.jobs.JobDeferred;
+import ru.b24connector.jobs.JobQueue;
 import ru.b24connector.jobs.JobHandler;
 import ru.b24connector.portal.BatchResult;
+import ru.b24connector.portal.BudgetRoom;
 import ru.b24connector.portal.PortalBatch;
 import ru.b24connector.portal.PortalClient;
+import ru.b24connector.portal.PortalException;
 import ru.b24connector.portal.PortalConfig;
 
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +39,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public class ReclamationProcessor implements JobHandler {
 
     private static final Duration HOLD = Duration.ofMinutes(5);
+    /**
+     * How soon a claim looks again when another worker holds what it needs (its dealer, or the claim itself in a
+     * group); a group that lets its claims go moves their jobs up anyway, this is for when it could not.
+     */
+    private static final Duration SHORTLY = Duration.ofSeconds(3);
     /** Deal, product rows and comment of one claim. */
     private static final int COMMANDS_PER_CLAIM = 3;
+    private static final String[] DEAL_METHODS = {"crm.deal.add", "crm.deal.productrows.set", "crm.timeline.comment.add"};
 
     private final AtomicLong roundRobin = new AtomicLong();
 
@@ -63,6 +75,9 @@ public class ReclamationProcessor implements JobHandler {
     com.fasterxml.jackson.databind.ObjectMapper json;
 
     @Inject
+    JobQueue jobs;
+
+    @Inject
     Clock clock;
 
     @Override
@@ -70,26 +85,44 @@ public class ReclamationProcessor implements JobHandler {
         return ReclamationService.JOB;
     }
 
+    /**
+     * Takes the claim with others into a group and puts them into the CRM. A claim that has to wait for the portal's
+     * time budget, or for another worker, is deferred to when that is over (a wait is not a failed attempt).
+     */
     @Override
     public void handle(Job job) throws Exception {
         long id = json.readTree(job.payload).path("reclamationId").asLong();
-        List<Reclamation> group = claimGroup(id);
+        // a group is sized to what the deal methods' budgets have left, so it never overdraws them
+        BudgetRoom room = portal.budgetRoom(1, DEAL_METHODS);
+        
+        if (room.items() == 0) {
+            throw new JobDeferred(room.freeAt(), "waiting for the portal's time budget of " + String.join(", ", DEAL_METHODS));
+        }
+        List<Reclamation> group = claimGroup(id, Math.min(config.groupSize(), room.items()),
+                resolver.newDealerRoom().items() > 0);
         if (group.isEmpty()) {
             return; // already in the CRM
         }
+        Map<Long, Instant> waiting = new HashMap<>();
         try {
-            process(group);
+            process(group, waiting);
         } finally {
-            release(group);
+            release(group, waiting, id);
         }
         Reclamation own = QuarkusTransaction.requiringNew().call(() -> em.find(Reclamation.class, id));
         if (own.status != Reclamation.Status.IN_CRM) {
+            if (waiting.containsKey(id)) {
+                throw new JobDeferred(waiting.get(id), own.lastError);
+            }
             throw new IllegalStateException("reclamation " + id + " not completely in the CRM yet: " + own.lastError);
         }
     }
 
-    /** Takes this claim and up to groupSize-1 other waiting ones; empty when this one is done already. */
-    private List<Reclamation> claimGroup(long id) {
+    /**
+     * Takes this claim and up to size-1 other waiting ones, those of known dealers first (they need no lookups);
+     * claims of new dealers only when the lookups have room. Empty when this one is done already.
+     */
+    private List<Reclamation> claimGroup(long id, int size, boolean newDealersFit) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Timestamp now = Timestamp.from(clock.instant());
             @SuppressWarnings("unchecked")
@@ -101,13 +134,14 @@ public class ReclamationProcessor implements JobHandler {
                 if (r == null || r.status == Reclamation.Status.IN_CRM) {
                     return List.<Reclamation>of();
                 }
-                throw new IllegalStateException("reclamation " + id + " is being processed by another group");
+                // the group that holds it moves this job up when it lets the claim go
+                Instant held = r.claimedUntil == null ? clock.instant() : r.claimedUntil;
+                throw new JobDeferred(min(held, clock.instant().plus(SHORTLY)), "in a group of another worker");
             }
-            @SuppressWarnings("unchecked")
-            List<Number> others = em.createNativeQuery("SELECT id FROM reclamation WHERE status = 'ACCEPTED' "
-                            + "AND (claimed_until IS NULL OR claimed_until < ?1) AND id <> ?2 "
-                            + "ORDER BY status, claimed_until, id LIMIT ?3 FOR UPDATE SKIP LOCKED")
-                    .setParameter(1, now).setParameter(2, id).setParameter(3, groupSize() - 1).getResultList();
+            List<Number> others = new ArrayList<>(pending("AND inn IN (SELECT inn FROM dealer_party)", now, id, size - 1));
+            if (newDealersFit && others.size() < size - 1) {
+                others.addAll(pending("AND inn NOT IN (SELECT inn FROM dealer_party)", now, id, size - 1 - others.size()));
+            }
             List<Reclamation> group = new ArrayList<>();
             for (Number n : own.size() == 1 ? concat(own, others) : others) {
                 Reclamation r = em.find(Reclamation.class, n.longValue());
@@ -121,17 +155,19 @@ public class ReclamationProcessor implements JobHandler {
         });
     }
 
-    /**
-     * The configured group size, or fewer claims when the portal's time budget of the methods a group calls (one
-     * command per claim each) has less room left: a group never overdraws it. (New dealers are limited by the
-     * resolver, which calls other methods.)
-     */
-    private int groupSize() {
-        int fit = portal.affordableCommands("crm.deal.add", "crm.deal.productrows.set", "crm.timeline.comment.add");
-        return Math.max(1, Math.min(config.groupSize(), fit));
+    @SuppressWarnings("unchecked")
+    private List<Number> pending(String dealerFilter, Timestamp now, long except, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return em.createNativeQuery("SELECT id FROM reclamation WHERE status = 'ACCEPTED' "
+                        + "AND (claimed_until IS NULL OR claimed_until < ?1) AND id <> ?2 " + dealerFilter
+                        + " ORDER BY status, claimed_until, id LIMIT ?3 FOR UPDATE SKIP LOCKED")
+                .setParameter(1, now).setParameter(2, except).setParameter(3, limit).getResultList();
     }
 
-    private void process(List<Reclamation> group) {
+    /** Puts the group into the CRM; claims that have to wait are added to {@code waiting} with when to look again. */
+    private void process(List<Reclamation> group, Map<Long, Instant> waiting) {
         Map<Long, ReclamationRequest> requests = new LinkedHashMap<>();
         List<CompanyContactResolver.Party> parties = new ArrayList<>();
         boolean retried = false;
@@ -142,20 +178,29 @@ public class ReclamationProcessor implements JobHandler {
             parties.add(new CompanyContactResolver.Party(d.companyName(), d.inn(), d.kpp(), d.contactName(), d.email(), d.phone()));
             retried |= r.claims > 1;
         }
-        Map<String, CompanyContactResolver.CompanyContact> dealers = resolver.resolveAll(parties, retried);
-        Map<Long, Long> foundDeals = retried ? existingDeals(group, requests) : Map.of();
+        CompanyContactResolver.Resolution resolution = resolver.resolveAll(parties, retried);
+        Map<Long, Long> foundDeals = existingDeals(group, requests);
 
-        PortalBatch batch = PortalBatch.create();
+        // sized to the room the budgets had; if other workers took it meanwhile, the claims wait in the queue
+        PortalBatch batch = PortalBatch.create().withoutWaitingForBudget(1);
         List<Reclamation> included = new ArrayList<>();
         for (Reclamation r : group) {
             ReclamationRequest request = requests.get(r.id);
-            CompanyContactResolver.CompanyContact ids = dealers.get(r.inn);
+            CompanyContactResolver.CompanyContact ids = resolution.dealers().get(r.inn);
             if (ids == null) {
-                note(r, "the dealer is being created by another worker; tried again shortly");
+                if (resolution.busy().contains(r.inn)) {
+                    wait(r, waiting, clock.instant().plus(SHORTLY), "the dealer is being created by another worker");
+                } else if (resolution.noRoom().contains(r.inn)) {
+                    wait(r, waiting, resolution.room().freeAt(),
+                            "waiting for the portal's time budget to look the new dealer up");
+                } else {
+                    note(r, "the dealer's company could not be created");
+                }
                 continue;
             }
             if (batch.size() + COMMANDS_PER_CLAIM > PortalBatch.MAX_COMMANDS) {
-                break; // the rest waits for their own jobs
+                wait(r, waiting, clock.instant(), "left for the next group: the batch is full");
+                continue;
             }
             r.companyId = ids.companyId();
             r.contactId = ids.contactId();
@@ -181,7 +226,14 @@ public class ReclamationProcessor implements JobHandler {
             included.forEach(this::record);
             return;
         }
-        BatchResult result = portal.batch(batch);
+        markDealsRequested(included);
+        BatchResult result;
+        try {
+            result = portal.batch(batch);
+        } catch (PortalException.NoRoom e) {
+            included.forEach(r -> wait(r, waiting, e.freeAt(), "waiting for the portal's time budget of the deal methods"));
+            return;
+        }
         for (Reclamation r : included) {
             if (r.dealId == null) {
                 if (!result.succeeded("deal" + r.id)) {
@@ -202,7 +254,7 @@ public class ReclamationProcessor implements JobHandler {
     private Map<Long, Long> existingDeals(List<Reclamation> group, Map<Long, ReclamationRequest> requests) {
         PortalBatch lookup = PortalBatch.create();
         for (Reclamation r : group) {
-            if (r.dealId == null) {
+            if (r.dealId == null && r.dealRequested) {
                 lookup.add("find" + r.id, "crm.deal.list", Map.of("filter", Map.of("ORIGINATOR_ID", originator(r),
                         "ORIGIN_ID", r.dealerClaimId), "select", List.of("ID")));
             }
@@ -213,7 +265,7 @@ public class ReclamationProcessor implements JobHandler {
         }
         BatchResult result = portal.batch(lookup);
         for (Reclamation r : group) {
-            if (r.dealId == null && result.succeeded("find" + r.id)) {
+            if (result.succeeded("find" + r.id)) {
                 for (JsonNode deal : PortalClient.itemsOf(result.result("find" + r.id))) {
                     found.put(r.id, deal.path("ID").asLong());
                     break;
@@ -310,6 +362,20 @@ public class ReclamationProcessor implements JobHandler {
         record(r);
     }
 
+    private void wait(Reclamation r, Map<Long, Instant> waiting, Instant until, String why) {
+        waiting.put(r.id, until);
+        note(r, why);
+    }
+
+    /** Recorded before the call goes: if its answer is lost, the next attempt looks these deals up first. */
+    private void markDealsRequested(List<Reclamation> included) {
+        List<Long> ids = included.stream().filter(r -> r.dealId == null).map(r -> r.id).toList();
+        if (!ids.isEmpty()) {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                    "UPDATE reclamation SET deal_requested = TRUE WHERE id IN (?1)").setParameter(1, ids).executeUpdate());
+        }
+    }
+
     private void record(Reclamation r) {
         QuarkusTransaction.requiringNew().run(() -> {
             Reclamation row = em.find(Reclamation.class, r.id);
@@ -326,10 +392,25 @@ public class ReclamationProcessor implements JobHandler {
         });
     }
 
-    private void release(List<Reclamation> group) {
+    /**
+     * Lets the group's claims go. The jobs of the other claims that have to wait were deferred while this group held
+     * them: they are moved up to when their wait is over, so no claim waits longer than its budget or dealer does.
+     */
+    private void release(List<Reclamation> group, Map<Long, Instant> waiting, long own) {
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
                         "UPDATE reclamation SET claimed_until = NULL WHERE id IN (?1)")
                 .setParameter(1, group.stream().map(r -> r.id).toList()).executeUpdate());
+        Map<Instant, List<String>> byTime = new HashMap<>();
+        waiting.forEach((id, at) -> {
+            if (id != own) {
+                byTime.computeIfAbsent(at, k -> new ArrayList<>()).add(ReclamationService.jobKey(id));
+            }
+        });
+        byTime.forEach((at, keys) -> jobs.runBy(ReclamationService.JOB, keys, at));
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private static List<Number> concat(List<Number> a, List<Number> b) {

@@ -33,6 +33,11 @@ public class ReclamationService {
 
     static final String JOB = "reclamation.process";
 
+    /** The dedup key of a claim's processing job. */
+    static String jobKey(long reclamationId) {
+        return "reclamation:" + reclamationId;
+    }
+
     /** What the dealer gets back, on acceptance and on status requests. */
     public record Receipt(long id, String status, String statusUrl, Long dealId, String stage, String decision) {
     }
@@ -92,7 +97,7 @@ public class ReclamationService {
                 r.updatedAt = r.createdAt;
                 em.persist(r);
                 em.flush();
-                jobs.enqueue(JOB, "reclamation:" + r.id, Map.of("reclamationId", r.id));
+                jobs.enqueue(JOB, jobKey(r.id), Map.of("reclamationId", r.id));
                 return r;
             });
             Log.infof("Accepted reclamation %d (%s) from dealer INN %s", stored.id, stored.dealerClaimId, stored.inn);

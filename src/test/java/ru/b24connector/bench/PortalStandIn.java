@@ -102,6 +102,7 @@ public final class PortalStandIn {
                 for (String m : new HashSet<>(commands.values())) {
                     if (spentIn(m, start) > budget) {
                         blocked.incrementAndGet();
+                        System.out.printf("%.3f BLOCKED %s%n", start, m);
                         send(exchange, 429, "{\"error\":\"OPERATION_TIME_LIMIT\",\"error_description\":\"Method is blocked due to operation time limit.\"}");
                         return;
                     }
@@ -115,6 +116,10 @@ public final class PortalStandIn {
                             .put("operating_reset_at", (long) Math.ceil(window.peekFirst()[0] + this.window)));
                     at += cost;
                 }
+                // a timeline to read the pacing from: time, then billed commands per method
+                Map<String, Integer> billed = new java.util.TreeMap<>();
+                commands.values().forEach(m -> billed.merge(m, 1, Integer::sum));
+                System.out.printf("%.3f %s%n", start, billed);
             }
             ObjectNode answer;
             if (method.equals("batch")) {

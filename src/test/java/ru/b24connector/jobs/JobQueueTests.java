@@ -42,6 +42,8 @@ class JobQueueTests {
         TestJobHandlers.Flaky.failing.set(false);
         TestJobHandlers.Flaky.runs.set(0);
         TestJobHandlers.Flaky.deadReports.set(0);
+        TestJobHandlers.Flaky.waitUntil.set(null);
+        TestJobHandlers.Flaky.deadlocks.set(0);
     }
 
     @AfterEach
@@ -81,6 +83,45 @@ class JobQueueTests {
 
         assertThat(queue.find(id).orElseThrow().status).isEqualTo(Job.Status.DONE);
         assertThat(TestJobHandlers.Flaky.runs.get()).isEqualTo(4);
+    }
+
+    @Test
+    void aJobThatMustWaitIsPutBackForThatTimeWithoutSpendingAnAttempt() {
+        Instant reset = Instant.now().plus(Duration.ofHours(1));
+        TestJobHandlers.Flaky.waitUntil.set(reset);
+        long id = queue.enqueue("test.flaky", "waits-for-budget", Map.of()).orElseThrow();
+
+        assertThat(worker.runDue()).isEqualTo(1);
+        Job waiting = queue.find(id).orElseThrow();
+        assertThat(waiting.status).isEqualTo(Job.Status.QUEUED);
+        assertThat(waiting.attempts).as("waiting is not failing").isZero();
+        assertThat(waiting.runAt).isCloseTo(reset, org.assertj.core.api.Assertions.within(1, java.time.temporal.ChronoUnit.SECONDS));
+        assertThat(waiting.lastError).isEqualTo("the portal's time budget is spent");
+        assertThat(worker.runDue()).as("not before its time").isZero();
+
+        // what it waited for is over sooner: moved up, it runs at once
+        TestJobHandlers.Flaky.waitUntil.set(null);
+        queue.runBy("test.flaky", List.of("waits-for-budget"), Instant.now());
+        assertThat(worker.runDue()).isEqualTo(1);
+        Job done = queue.find(id).orElseThrow();
+        assertThat(done.status).isEqualTo(Job.Status.DONE);
+        assertThat(done.attempts).isEqualTo(1);
+    }
+
+    @Test
+    void aDeadlockVictimRunsAgainSoonWithoutSpendingAnAttempt() throws InterruptedException {
+        TestJobHandlers.Flaky.deadlocks.set(2);
+        long id = queue.enqueue("test.flaky", "meets-deadlocks", Map.of()).orElseThrow();
+
+        for (int i = 0; i < 40 && queue.find(id).orElseThrow().status != Job.Status.DONE; i++) {
+            worker.runDue();
+            Thread.sleep(50);
+        }
+
+        Job done = queue.find(id).orElseThrow();
+        assertThat(done.status).isEqualTo(Job.Status.DONE);
+        assertThat(done.attempts).as("two lost deadlocks are no failed attempts").isEqualTo(1);
+        assertThat(TestJobHandlers.Flaky.runs.get()).isEqualTo(3);
     }
 
     @Test

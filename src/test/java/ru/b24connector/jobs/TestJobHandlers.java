@@ -2,10 +2,13 @@ package ru.b24connector.jobs;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Job handlers that exist only in tests: one that fails on demand, one that counts runs per job. */
 final class TestJobHandlers {
@@ -18,6 +21,10 @@ final class TestJobHandlers {
         static final AtomicBoolean failing = new AtomicBoolean();
         static final AtomicInteger runs = new AtomicInteger();
         static final AtomicInteger deadReports = new AtomicInteger();
+        /** Set: the job asks to wait until then. */
+        static final AtomicReference<Instant> waitUntil = new AtomicReference<>();
+        /** How many more runs lose a deadlock, as MariaDB reports it through Hibernate. */
+        static final AtomicInteger deadlocks = new AtomicInteger();
 
         @Override
         public String type() {
@@ -27,6 +34,13 @@ final class TestJobHandlers {
         @Override
         public void handle(Job job) {
             runs.incrementAndGet();
+            if (waitUntil.get() != null) {
+                throw new JobDeferred(waitUntil.get(), "the portal's time budget is spent");
+            }
+            if (deadlocks.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new jakarta.persistence.PessimisticLockException("could not execute statement",
+                        new SQLException("Deadlock found when trying to get lock; try restarting transaction", "40001", 1213));
+            }
             if (failing.get()) {
                 throw new IllegalStateException("the far side is down");
             }

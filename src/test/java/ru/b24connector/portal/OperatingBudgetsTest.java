@@ -154,21 +154,41 @@ class OperatingBudgetsTest {
         known(1.5, 30);
 
         // cap 2.7 s, 1.5 s spent, 0.1 s a command: 12 more fit
-        assertThat(budgets.affordable(DEAL_ADD, NOW)).isEqualTo(12);
+        assertThat(budgets.room(DEAL_ADD, 1, NOW).items()).isEqualTo(12);
+        assertThat(budgets.room(DEAL_ADD, 3, NOW).items()).as("three commands per item").isEqualTo(4);
         OperatingBudgets.Grant out = budgets.reserve(Map.of(DEAL_ADD, 10), NOW);
-        assertThat(budgets.affordable(DEAL_ADD, NOW)).as("what is in flight counts as spent").isEqualTo(2);
+        assertThat(budgets.room(DEAL_ADD, 1, NOW).items()).as("what is in flight counts as spent").isEqualTo(2);
+        assertThat(budgets.room(DEAL_ADD, 3, NOW).items()).as("two commands left are no room for an item of three")
+                .isZero();
         budgets.settle(out);
         budgets.record(DEAL_ADD, 2.7, NOW / 1000 + 30, 0.1, NOW);
-        assertThat(budgets.affordable(DEAL_ADD, NOW)).as("a full budget still lets one claim wait for the reset").isEqualTo(1);
+        BudgetRoom full = budgets.room(DEAL_ADD, 1, NOW);
+        assertThat(full.items()).as("a full budget leaves no room").isZero();
+        assertThat(full.freeAtMillis()).as("look again at the reset").isEqualTo((NOW / 1000 + 30) * 1000);
     }
 
     @Test
-    void afterTheResetTheProbeCarriesOneCommandWhenTheOldStateWouldNotFit() {
+    void afterTheResetOneProbeOfOneItemGoesAndTheOthersWaitForItsAnswer() {
         known(2.7, 12);
 
-        assertThat(budgets.affordable(DEAL_ADD, NOW + 12_000)).isEqualTo(1);
-        assertThat(budgets.affordable("crm.contact.add", NOW)).as("nothing learned yet: no limit from here")
-                .isEqualTo(Integer.MAX_VALUE);
+        BudgetRoom probe = budgets.room(DEAL_ADD, 3, NOW + 12_000);
+        assertThat(probe.probe()).isTrue();
+        assertThat(probe.items()).as("one item, whatever it costs").isEqualTo(1);
+        budgets.reserve(Map.of(DEAL_ADD, 3), NOW + 12_000);
+        BudgetRoom behind = budgets.room(DEAL_ADD, 3, NOW + 12_000);
+        assertThat(behind.items()).as("no second probe while the first is out").isZero();
+        assertThat(behind.freeAtMillis()).isEqualTo(NOW + 12_000 + OperatingBudgets.PROBE_WAIT_MILLIS);
+        assertThat(budgets.room("crm.contact.add", 1, NOW)).as("nothing learned yet: no limit from here")
+                .isEqualTo(BudgetRoom.UNLIMITED);
+    }
+
+    @Test
+    void aGroupSizedOnOlderFiguresIsNotLetThroughAsTheProbe() {
+        known(2.7, 12);
+
+        OperatingBudgets.Grant group = budgets.reserve(Map.of(DEAL_ADD, 12), NOW + 12_000, 1);
+        assertThat(group.reserved()).as("twelve claims could carry the method past its budget").isFalse();
+        assertThat(budgets.reserve(Map.of(DEAL_ADD, 1), NOW + 12_000, 1).reserved()).as("one claim probes").isTrue();
     }
 
     private void known(double operating, int secondsToReset) {

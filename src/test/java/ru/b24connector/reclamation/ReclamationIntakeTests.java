@@ -131,7 +131,8 @@ class ReclamationIntakeTests {
         ExecutorService replicas = Executors.newFixedThreadPool(2);
         Callable<Integer> replica = () -> {
             int ran = 0;
-            for (int i = 0; i < 20 && FakeCrm.created("crm.deal.add") < 2; i++) {
+            // a claim whose dealer the other replica is creating waits a few seconds in the queue
+            for (int i = 0; i < 600 && FakeCrm.created("crm.deal.add") < 2; i++) {
                 ran += worker.runDue();
                 Thread.sleep(10);
             }
@@ -155,7 +156,7 @@ class ReclamationIntakeTests {
         CompanyContactResolver.Party party = new CompanyContactResolver.Party("ООО «Техноснаб»", inn, null,
                 "Иван Петров", "same-" + inn + "@tehnosnab.ru", "+79123456789");
         ExecutorService workers = Executors.newFixedThreadPool(2);
-        Callable<Integer> resolve = () -> resolver.resolveAll(List.of(party), false).size();
+        Callable<Integer> resolve = () -> resolver.resolveAll(List.of(party), false).dealers().size();
         List<Integer> found = new java.util.ArrayList<>();
         for (var f : workers.invokeAll(List.of(resolve, resolve))) {
             found.add(f.get());
@@ -233,6 +234,63 @@ class ReclamationIntakeTests {
         long attempts = requiringNew().call(() -> ((Number) em.createNativeQuery(
                 "SELECT attempts FROM job WHERE dedup_key = ?1").setParameter(1, "reclamation:" + id).getSingleResult()).longValue());
         assertThat(attempts).as("the first attempt failed, a later one succeeded").isEqualTo(2);
+    }
+
+    @Test
+    void aDealWhoseCreateAnswerWasLostIsFoundByItsOriginAndNotCreatedAgain() {
+        String inn = newInn();
+        // the deal batch reaches the portal, which creates the deal, but the answer is lost on the way back
+        portal.stubFor(portalCall("batch").atPriority(1).withRequestBody(containing("crm.deal.add"))
+                .inScenario("lost").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(504).withBody("<html>504 Gateway Time-out</html>"))
+                .willSetStateTo("answered"));
+        FakeCrm.dealByOrigin.put("dealer:" + inn + "/LOST-" + inn, 777_001L);
+        long id = submit(DEALER_A, null, claim(inn, "LOST-" + inn, "lost-" + inn + "@tehnosnab.ru", null))
+                .statusCode(202).extract().jsonPath().getLong("id");
+
+        worker.runDue();
+
+        assertThat(FakeCrm.created("crm.deal.add")).as("not created a second time").isZero();
+        Reclamation claim = requiringNew().call(() -> em.find(Reclamation.class, id));
+        assertThat(claim.dealId).isEqualTo(777_001L);
+        assertThat(claim.status).isEqualTo(Reclamation.Status.IN_CRM);
+        portal.verify(postRequestedFor(urlPathEqualTo(BATCH)).withRequestBody(containing("crm.deal.list")));
+    }
+
+    @Inject
+    ru.b24connector.portal.PortalClient portalClient;
+
+    @Inject
+    ru.b24connector.jobs.JobQueue jobs;
+
+    @Test
+    void aClaimThatDoesNotFitThePortalsTimeBudgetWaitsInTheQueueAndGoesAfterTheReset() throws Exception {
+        // an answer tells the service crm.deal.add has spent 470 of its 480 s until a reset 2 s from now
+        long reset = java.time.Instant.now().getEpochSecond() + 2;
+        portal.stubFor(portalCall("batch").atPriority(1).willReturn(ok("{\"result\":{\"d\":1},\"result_error\":[],"
+                + "\"result_total\":[],\"result_next\":[],\"result_time\":{\"d\":{\"start\":1,\"finish\":1.5,"
+                + "\"duration\":0.5,\"processing\":0.5,\"operating\":470,\"operating_reset_at\":" + reset + "}}}")));
+        portalClient.batch(ru.b24connector.portal.PortalBatch.create().add("d", "crm.deal.add", java.util.Map.of()));
+        portal.stubFor(portalCall("batch").atPriority(1).willReturn(aResponse().withTransformers(FakeCrm.NAME)));
+        String inn = newInn();
+        long id = submit(DEALER_A, null, claim(inn, "WAIT-" + inn, "wait-" + inn + "@tehnosnab.ru", null))
+                .statusCode(202).extract().jsonPath().getLong("id");
+
+        worker.runDue();
+
+        assertThat(FakeCrm.created("crm.deal.add")).as("nothing sent past the budget").isZero();
+        long jobId = requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "SELECT id FROM job WHERE dedup_key = ?1").setParameter(1, "reclamation:" + id).getSingleResult()).longValue());
+        ru.b24connector.jobs.Job job = jobs.find(jobId).orElseThrow();
+        assertThat(job.status).isEqualTo(ru.b24connector.jobs.Job.Status.QUEUED);
+        assertThat(job.attempts).as("waiting is not a failed attempt").isZero();
+        assertThat(job.runAt.getEpochSecond()).as("it waits for the reset").isEqualTo(reset);
+
+        Thread.sleep(Math.max(0, reset * 1000 - System.currentTimeMillis() + 100));
+        worker.runDue();
+
+        assertThat(FakeCrm.created("crm.deal.add")).as("after the reset, one claim probes").isEqualTo(1);
+        assertThat(count(inn)).isEqualTo(1);
     }
 
     @Test
