@@ -22,7 +22,10 @@ trap 'kill $service $portal 2>/dev/null; wait $service $portal 2>/dev/null; [ -n
 until curl -sf "localhost:$PORT/q/health/ready" > /dev/null; do sleep 0.2; done
 sleep 5 # let the startup registration finish
 
+RUN=$(( $(date +%s) % 100000 ))
 echo "== one claim of a new dealer"
-java -cp "$CP" ru.b24connector.bench.IntakeBurst "http://localhost:$PORT" "http://127.0.0.1:$PORTAL_PORT" bench-dealer 1 1
+java -cp "$CP" ru.b24connector.bench.IntakeBurst "http://localhost:$PORT" "http://127.0.0.1:$PORTAL_PORT" bench-dealer 1 1 "$RUN"
+echo "== one claim of the same dealer, now known"
+java -cp "$CP" ru.b24connector.bench.IntakeBurst "http://localhost:$PORT" "http://127.0.0.1:$PORTAL_PORT" bench-dealer 1 1 "$RUN"
 echo "== burst: $CLAIMS claims from $DEALERS dealers (rate $RATE/s, burst $BURST, budget ${BUDGET}s at ${COST}s per command)"
 java -cp "$CP" ru.b24connector.bench.IntakeBurst "http://localhost:$PORT" "http://127.0.0.1:$PORTAL_PORT" bench-dealer "$CLAIMS" "$DEALERS"

@@ -99,7 +99,7 @@ public class ReclamationProcessor implements JobHandler {
             throw new JobDeferred(room.freeAt(), "waiting for the portal's time budget of " + String.join(", ", DEAL_METHODS));
         }
         List<Reclamation> group = claimGroup(id, Math.min(config.groupSize(), room.items()),
-                resolver.newDealerRoom().items() > 0);
+                resolver.newDealerRoom().items());
         if (group.isEmpty()) {
             return; // already in the CRM
         }
@@ -119,10 +119,11 @@ public class ReclamationProcessor implements JobHandler {
     }
 
     /**
-     * Takes this claim and up to size-1 other waiting ones, those of known dealers first (they need no lookups);
-     * claims of new dealers only when the lookups have room. Empty when this one is done already.
+     * Takes this claim and up to size-1 other waiting ones, in the order they came while the dealer lookups have
+     * room for a whole group; else those of known dealers first (they need no lookups), and claims of new dealers
+     * only while the lookups have some room. Empty when this one is done already.
      */
-    private List<Reclamation> claimGroup(long id, int size, boolean newDealersFit) {
+    private List<Reclamation> claimGroup(long id, int size, int newDealersFit) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Timestamp now = Timestamp.from(clock.instant());
             @SuppressWarnings("unchecked")
@@ -138,9 +139,14 @@ public class ReclamationProcessor implements JobHandler {
                 Instant held = r.claimedUntil == null ? clock.instant() : r.claimedUntil;
                 throw new JobDeferred(min(held, clock.instant().plus(SHORTLY)), "in a group of another worker");
             }
-            List<Number> others = new ArrayList<>(pending("AND inn IN (SELECT inn FROM dealer_party)", now, id, size - 1));
-            if (newDealersFit && others.size() < size - 1) {
-                others.addAll(pending("AND inn NOT IN (SELECT inn FROM dealer_party)", now, id, size - 1 - others.size()));
+            List<Number> others;
+            if (newDealersFit >= size) {
+                others = pending("", now, id, size - 1);
+            } else {
+                others = new ArrayList<>(pending("AND inn IN (SELECT inn FROM dealer_party)", now, id, size - 1));
+                if (newDealersFit > 0 && others.size() < size - 1) {
+                    others.addAll(pending("AND inn NOT IN (SELECT inn FROM dealer_party)", now, id, size - 1 - others.size()));
+                }
             }
             List<Reclamation> group = new ArrayList<>();
             for (Number n : own.size() == 1 ? concat(own, others) : others) {

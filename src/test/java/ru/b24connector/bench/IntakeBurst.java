@@ -29,7 +29,9 @@ public final class IntakeBurst {
         HttpClient http = HttpClient.newHttpClient();
         ObjectMapper json = new ObjectMapper();
         JsonNode before = json.readTree(get(http, standIn + "/__stats"));
-        long run = System.currentTimeMillis() % 100_000;
+        // the dealers' INNs come from the run number: pass an earlier run's number to post claims of known dealers
+        long run = args.length > 5 ? Long.parseLong(args[5]) : System.currentTimeMillis() % 100_000;
+        long claimRun = System.currentTimeMillis() % 1_000_000;
         ExecutorService pool = Executors.newFixedThreadPool(20);
         long started = System.nanoTime();
         List<Future<Integer>> posts = new ArrayList<>();
@@ -40,7 +42,7 @@ public final class IntakeBurst {
                 String body = ("{\"dealer\":{\"companyName\":\"Дилер %d\",\"inn\":\"%s\",\"contactName\":\"Иван Петров\","
                         + "\"email\":\"dealer%d-%d@example.ru\",\"phone\":\"8 (912) 345-67-89\"},\"dealerClaimId\":\"B-%d-%d\","
                         + "\"claimText\":\"Течь масла\",\"items\":[{\"productName\":\"Редуктор GBX-24\",\"quantity\":1}]}")
-                        .formatted(n % dealers, inn, run, n % dealers, run, n);
+                        .formatted(n % dealers, inn, run, n % dealers, claimRun, n);
                 return http.send(HttpRequest.newBuilder(URI.create(service + "/api/v1/reclamations"))
                         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
