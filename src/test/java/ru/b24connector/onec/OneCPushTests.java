@@ -284,6 +284,50 @@ class OneCPushTests {
                 .body("entries[0].error", containsString("Неверное значение перечисления"));
     }
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
+    private double ignoredPushes() {
+        var counter = metrics.find("connector.onec.records").tags("direction", "push", "kind", "reclamation",
+                "outcome", "ignored").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void aDocumentMarkedForDeletionInOneCLeavesItsDealAsItIsAndIsLoggedIgnored() {
+        double ignoredBefore = ignoredPushes();
+        String docRef = ref();
+        String cpRef = ref();
+        String inn = inn();
+        push("reclamations", reclamation(docRef, cpRef, inn).getBytes(), "Bearer " + TOKEN).statusCode(202);
+        worker.runDue();
+        String marked = reclamation(docRef, cpRef, inn).replace("\"dataVersion\": \"AAAABQAAAAA=\"",
+                "\"dataVersion\": \"AAAABgAAAAA=\", \"deletionMark\": true");
+        assertThat(marked).contains("deletionMark");
+        push("reclamations", marked.getBytes(), "Bearer " + TOKEN).statusCode(202);
+        worker.runDue();
+
+        assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(1);
+        assertThat(FakeCrm.created("crm.deal.update")).as("the deal is left as it is").isZero();
+        given().header("Authorization", "Bearer test-admin-token").get("/admin/1c/exchange?ref=" + docRef + "&status=IGNORED")
+                .then().statusCode(200).body("entries.size()", org.hamcrest.Matchers.equalTo(1))
+                .body("entries[0].error", containsString("marked for deletion"));
+        assertThat(ignoredPushes() - ignoredBefore).as("connector_onec_records_total{outcome=ignored}").isEqualTo(1);
+    }
+
+    @Test
+    void aBodyInTheCharsetItsContentTypeNamesIsReadInThatCharset() {
+        String docRef = ref();
+        byte[] cp1251 = reclamation(docRef, ref(), inn()).getBytes(java.nio.charset.Charset.forName("windows-1251"));
+        given().header("Authorization", "Bearer " + TOKEN).contentType("application/json; charset=windows-1251")
+                .body(cp1251).post("/api/v1/1c/reclamations").then().statusCode(202);
+
+        worker.runDue();
+
+        portal.verify(postRequestedFor(urlPathEqualTo(BATCH)).withRequestBody(containing("crm.deal.add?"))
+                .withRequestBody(containing("fields[UF_CRM_B24C_DEALER_CLAIM_ID]=" + enc("РК-000381"))));
+    }
+
     private static ValidatableResponse push(String what, byte[] body, String authorization) {
         return given().header("Authorization", authorization).contentType("application/json; charset=utf-8")
                 .body(body).post("/api/v1/1c/" + what).then();
