@@ -98,7 +98,6 @@ public class CompanyContactResolver {
         // one owner per call, not per bean: worker threads of one replica must exclude each other too
         String owner = UUID.randomUUID().toString();
         BudgetRoom room = newDealerRoom();
-
         int fit = Math.max(atLeast, room.items());
         for (Party p : parties) {
             if (resolved.containsKey(p.inn()) || unknown.containsKey(p.inn()) || busy.contains(p.inn())) {

@@ -94,7 +94,6 @@ public class ReclamationProcessor implements JobHandler {
         long id = json.readTree(job.payload).path("reclamationId").asLong();
         // a group is sized to what the deal methods' budgets have left, so it never overdraws them
         BudgetRoom room = portal.budgetRoom(1, DEAL_METHODS);
-        
         if (room.items() == 0) {
             throw new JobDeferred(room.freeAt(), "waiting for the portal's time budget of " + String.join(", ", DEAL_METHODS));
         }
@@ -195,9 +194,9 @@ public class ReclamationProcessor implements JobHandler {
             CompanyContactResolver.CompanyContact ids = resolution.dealers().get(r.inn);
             if (ids == null) {
                 if (resolution.busy().contains(r.inn)) {
-                    wait(r, waiting, clock.instant().plus(SHORTLY), "the dealer is being created by another worker");
+                    leaveWaiting(r, waiting, clock.instant().plus(SHORTLY), "the dealer is being created by another worker");
                 } else if (resolution.noRoom().contains(r.inn)) {
-                    wait(r, waiting, resolution.room().freeAt(),
+                    leaveWaiting(r, waiting, resolution.room().freeAt(),
                             "waiting for the portal's time budget to look the new dealer up");
                 } else {
                     note(r, "the dealer's company could not be created");
@@ -205,7 +204,7 @@ public class ReclamationProcessor implements JobHandler {
                 continue;
             }
             if (batch.size() + COMMANDS_PER_CLAIM > PortalBatch.MAX_COMMANDS) {
-                wait(r, waiting, clock.instant(), "left for the next group: the batch is full");
+                leaveWaiting(r, waiting, clock.instant(), "left for the next group: the batch is full");
                 continue;
             }
             r.companyId = ids.companyId();
@@ -237,7 +236,7 @@ public class ReclamationProcessor implements JobHandler {
         try {
             result = portal.batch(batch);
         } catch (PortalException.NoRoom e) {
-            included.forEach(r -> wait(r, waiting, e.freeAt(), "waiting for the portal's time budget of the deal methods"));
+            included.forEach(r -> leaveWaiting(r, waiting, e.freeAt(), "waiting for the portal's time budget of the deal methods"));
             return;
         }
         for (Reclamation r : included) {
@@ -368,7 +367,8 @@ public class ReclamationProcessor implements JobHandler {
         record(r);
     }
 
-    private void wait(Reclamation r, Map<Long, Instant> waiting, Instant until, String why) {
+    /** The claim is left for later, not failed: its job runs again at {@code until}. */
+    private void leaveWaiting(Reclamation r, Map<Long, Instant> waiting, Instant until, String why) {
         waiting.put(r.id, until);
         note(r, why);
     }
