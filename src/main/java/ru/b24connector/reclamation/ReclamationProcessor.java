@@ -23,10 +23,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -184,12 +186,16 @@ public class ReclamationProcessor implements JobHandler {
             retried |= r.claims > 1;
         }
         CompanyContactResolver.Resolution resolution = resolver.resolveAll(parties, retried);
-        Map<Long, Long> foundDeals = existingDeals(group, requests);
+        Set<Long> notLookedUp = new HashSet<>();
+        Map<Long, Long> foundDeals = existingDeals(group, waiting, notLookedUp);
 
         // sized to the room the budgets had; if other workers took it meanwhile, the claims wait in the queue
         PortalBatch batch = PortalBatch.create().withoutWaitingForBudget(1);
         List<Reclamation> included = new ArrayList<>();
         for (Reclamation r : group) {
+            if (notLookedUp.contains(r.id)) {
+                continue;
+            }
             ReclamationRequest request = requests.get(r.id);
             CompanyContactResolver.CompanyContact ids = resolution.dealers().get(r.inn);
             if (ids == null) {
@@ -231,11 +237,13 @@ public class ReclamationProcessor implements JobHandler {
             included.forEach(this::record);
             return;
         }
-        markDealsRequested(included);
+        markDealsRequested(included, true);
         BatchResult result;
         try {
             result = portal.batch(batch);
         } catch (PortalException.NoRoom e) {
+            // nothing was sent: these deals cannot exist, so no lookup is needed before the next attempt
+            markDealsRequested(included, false);
             included.forEach(r -> leaveWaiting(r, waiting, e.freeAt(), "waiting for the portal's time budget of the deal methods"));
             return;
         }
@@ -255,9 +263,12 @@ public class ReclamationProcessor implements JobHandler {
         }
     }
 
-    /** Deals an earlier, unanswered attempt may have created: by ORIGINATOR_ID/ORIGIN_ID. */
-    private Map<Long, Long> existingDeals(List<Reclamation> group, Map<Long, ReclamationRequest> requests) {
-        PortalBatch lookup = PortalBatch.create();
+    /**
+     * Deals an earlier, unanswered attempt may have created: by ORIGINATOR_ID/ORIGIN_ID. A claim whose lookup got no
+     * answer is added to {@code notLookedUp} and left out of this group: its deal must not be created blind.
+     */
+    private Map<Long, Long> existingDeals(List<Reclamation> group, Map<Long, Instant> waiting, Set<Long> notLookedUp) {
+        PortalBatch lookup = PortalBatch.create().withoutWaitingForBudget(1);
         for (Reclamation r : group) {
             if (r.dealId == null && r.dealRequested) {
                 lookup.add("find" + r.id, "crm.deal.list", Map.of("filter", Map.of("ORIGINATOR_ID", originator(r),
@@ -268,13 +279,30 @@ public class ReclamationProcessor implements JobHandler {
         if (lookup.isEmpty()) {
             return found;
         }
-        BatchResult result = portal.batch(lookup);
-        for (Reclamation r : group) {
-            if (result.succeeded("find" + r.id)) {
-                for (JsonNode deal : PortalClient.itemsOf(result.result("find" + r.id))) {
-                    found.put(r.id, deal.path("ID").asLong());
-                    break;
+        BatchResult result;
+        try {
+            result = portal.batch(lookup);
+        } catch (PortalException.NoRoom e) {
+            for (Reclamation r : group) {
+                if (r.dealId == null && r.dealRequested) {
+                    notLookedUp.add(r.id);
+                    leaveWaiting(r, waiting, e.freeAt(), "waiting for the portal's time budget to look up its deal");
                 }
+            }
+            return found;
+        }
+        for (Reclamation r : group) {
+            if (r.dealId != null || !r.dealRequested) {
+                continue;
+            }
+            if (!result.succeeded("find" + r.id)) {
+                notLookedUp.add(r.id);
+                note(r, result.error("find" + r.id).map(Throwable::getMessage).orElse("deal lookup not answered"));
+                continue;
+            }
+            for (JsonNode deal : PortalClient.itemsOf(result.result("find" + r.id))) {
+                found.put(r.id, deal.path("ID").asLong());
+                break;
             }
         }
         return found;
@@ -374,11 +402,12 @@ public class ReclamationProcessor implements JobHandler {
     }
 
     /** Recorded before the call goes: if its answer is lost, the next attempt looks these deals up first. */
-    private void markDealsRequested(List<Reclamation> included) {
+    private void markDealsRequested(List<Reclamation> included, boolean requested) {
         List<Long> ids = included.stream().filter(r -> r.dealId == null).map(r -> r.id).toList();
         if (!ids.isEmpty()) {
             QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                    "UPDATE reclamation SET deal_requested = TRUE WHERE id IN (?1)").setParameter(1, ids).executeUpdate());
+                    "UPDATE reclamation SET deal_requested = ?1 WHERE id IN (?2)").setParameter(1, requested)
+                    .setParameter(2, ids).executeUpdate());
         }
     }
 

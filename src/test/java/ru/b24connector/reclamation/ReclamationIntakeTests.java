@@ -257,6 +257,31 @@ class ReclamationIntakeTests {
         portal.verify(postRequestedFor(urlPathEqualTo(BATCH)).withRequestBody(containing("crm.deal.list")));
     }
 
+    @Test
+    void aDealWhoseLookupFailsIsNotCreatedBlind() {
+        String inn = newInn();
+        portal.stubFor(portalCall("batch").atPriority(1).withRequestBody(containing("crm.deal.add"))
+                .inScenario("lost-then-lookup-fails").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(504).withBody("<html>504 Gateway Time-out</html>"))
+                .willSetStateTo("create lost"));
+        FakeCrm.dealByOrigin.put("dealer:" + inn + "/BLIND-" + inn, 777_002L);
+        long id = submit(DEALER_A, null, claim(inn, "BLIND-" + inn, "blind-" + inn + "@tehnosnab.ru", null))
+                .statusCode(202).extract().jsonPath().getLong("id");
+        // the first lookup of the deal is answered with an error for its command
+        portal.stubFor(portalCall("batch").atPriority(1).withRequestBody(containing("crm.deal.list"))
+                .inScenario("lost-then-lookup-fails").whenScenarioStateIs("create lost")
+                .willReturn(ok("{\"result\":[],\"result_error\":{\"find" + id + "\":{\"error\":\"INTERNAL_SERVER_ERROR\","
+                        + "\"error_description\":\"Internal error\"}},\"result_total\":[],\"result_next\":[],\"result_time\":[]}"))
+                .willSetStateTo("looked up"));
+
+        worker.runDue();
+
+        assertThat(FakeCrm.created("crm.deal.add")).as("never created without knowing it does not exist").isZero();
+        Reclamation claim = requiringNew().call(() -> em.find(Reclamation.class, id));
+        assertThat(claim.dealId).isEqualTo(777_002L);
+        assertThat(claim.status).isEqualTo(Reclamation.Status.IN_CRM);
+    }
+
     @Inject
     ru.b24connector.portal.PortalClient portalClient;
 
