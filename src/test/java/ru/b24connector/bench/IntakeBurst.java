@@ -72,6 +72,8 @@ public final class IntakeBurst {
                 calls, calls / (double) claims, commands, stats.path("queryLimitExceeded").asLong() - before.path("queryLimitExceeded").asLong(),
                 stats.path("operationTimeLimit").asLong() - before.path("operationTimeLimit").asLong());
         System.out.printf("accepted to last deal: %.1fs, %.1f claims/s end to end%n", seconds, deals / seconds);
+        System.out.printf("most time any method held in one window so far: %.1f s of its %.1f s budget (%s)%n",
+                stats.path("peakOperating").asDouble(), stats.path("budget").asDouble(), stats.path("peakMethod").asText());
         pool.shutdownNow();
         System.exit(0);
     }

@@ -49,6 +49,9 @@ public final class PortalStandIn {
     private final AtomicLong commands = new AtomicLong();
     private final AtomicLong limited = new AtomicLong();
     private final AtomicLong blocked = new AtomicLong();
+    /** The most seconds any method held in its window, and which: how close the client came to the budget. */
+    private double peak;
+    private String peakMethod = "";
 
     private PortalStandIn(double rate, int burst, double budget, double cost, double window) {
         this.window = window;
@@ -115,6 +118,11 @@ public final class PortalStandIn {
                     times.put(c.getKey(), time(at, at + cost).put("operating", spentIn(c.getValue(), start))
                             .put("operating_reset_at", (long) Math.ceil(window.peekFirst()[0] + this.window)));
                     at += cost;
+                    double inWindow = spentIn(c.getValue(), start);
+                    if (inWindow > peak) {
+                        peak = inWindow;
+                        peakMethod = c.getValue();
+                    }
                 }
                 // a timeline to read the pacing from: time, then billed commands per method
                 Map<String, Integer> billed = new java.util.TreeMap<>();
@@ -171,7 +179,8 @@ public final class PortalStandIn {
 
     private void stats(HttpExchange exchange) throws IOException {
         ObjectNode stats = JSON.createObjectNode().put("calls", calls.get()).put("commands", commands.get())
-                .put("queryLimitExceeded", limited.get()).put("operationTimeLimit", blocked.get());
+                .put("queryLimitExceeded", limited.get()).put("operationTimeLimit", blocked.get())
+                .put("budget", budget).put("peakOperating", peak).put("peakMethod", peakMethod);
         FakeCrm.created.forEach((m, n) -> stats.put(m, n.get()));
         stats.put("distinctDealerInns", FakeCrm.companyByInn.size());
         stats.put("distinctDeals", FakeCrm.dealByOrigin.size());
