@@ -26,8 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * service's own libraries) on one event loop, bodies built before the clock starts.
  * A warm-up round first (other events, same posters and connections) lets both JVMs compile the hot paths; its
  * figures are printed too.
+ * With a rate, a third round offers the events at that rate (open loop, at most {@code posters} in flight) and
+ * measures each from the moment it was due, so a backlog counts: the latency a portal sending that many events a
+ * second would see, rather than the closed loop's saturation.
  * Usage: java -cp 'target/quarkus-app/lib/main/*' scripts/EventAckBench.java baseUrl applicationToken posters
- * events [warmupEvents]
+ * events [warmupEvents [eventsPerSecond]]
  */
 public class EventAckBench {
     public static void main(String[] args) throws Exception {
@@ -36,14 +39,19 @@ public class EventAckBench {
         int posters = Integer.parseInt(args[2]);
         int events = Integer.parseInt(args[3]);
         int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        double rate = args.length > 5 ? Double.parseDouble(args[5]) : 0;
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(base.getHost())
                 .setDefaultPort(base.getPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(posters));
         if (warmup > 0) {
             // the same posters on the same connections; other events than the measured ones, so none is a duplicate
-            System.out.println("warm-up:  " + round(vertx, http, bodies(token, 0, warmup), posters));
+            System.out.println("warm-up:  " + round(vertx, http, bodies(token, 0, warmup), posters, 0));
         }
-        System.out.println("measured: " + round(vertx, http, bodies(token, warmup, events), posters));
+        System.out.println("measured: " + round(vertx, http, bodies(token, warmup, events), posters, 0));
+        if (rate > 0) {
+            System.out.printf("offered at %.0f/s: %s%n", rate,
+                    round(vertx, http, bodies(token, warmup + events, events), posters, rate));
+        }
         http.close();
         vertx.close();
         System.exit(0);
@@ -63,8 +71,9 @@ public class EventAckBench {
         return bodies;
     }
 
-    /** Posts every body with {@code posters} closed-loop posters; returns the figures. */
-    static String round(Vertx vertx, HttpClient http, Buffer[] bodies, int posters) throws InterruptedException {
+    /** Posts every body with {@code posters} posters, closed loop or at {@code rate} a second; returns the figures. */
+    static String round(Vertx vertx, HttpClient http, Buffer[] bodies, int posters, double rate)
+            throws InterruptedException {
         int events = bodies.length;
         long[] latencies = new long[events];
         AtomicInteger next = new AtomicInteger();
@@ -74,8 +83,9 @@ public class EventAckBench {
         long cpu0 = os.getProcessCpuTime();
         Map<String, Long> threads0 = threadCpu();
         long started = System.nanoTime();
+        Pacing pacing = new Pacing(vertx, started, rate);
         for (int p = 0; p < posters; p++) {
-            vertx.runOnContext(v -> post(http, bodies, latencies, next, failures, done));
+            vertx.runOnContext(v -> post(http, bodies, latencies, next, failures, done, pacing));
         }
         done.await();
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -121,15 +131,33 @@ public class EventAckBench {
         return out.toString();
     }
 
-    /** One poster: sends an event, and on its answer the next one, until none is left. */
+    /** When event {@code i} is due: at once in a closed loop, at {@code started + i / rate} when paced. */
+    record Pacing(Vertx vertx, long started, double rate) {
+        long dueNanos(int i) {
+            return rate > 0 ? started + (long) (i * 1e9 / rate) : System.nanoTime();
+        }
+    }
+
+    /** One poster: sends an event when it is due, and on its answer takes the next one, until none is left. */
     static void post(HttpClient http, Buffer[] bodies, long[] latencies, AtomicInteger next, AtomicInteger failures,
-                     CountDownLatch done) {
+                     CountDownLatch done, Pacing pacing) {
         int i = next.getAndIncrement();
         if (i >= bodies.length) {
             done.countDown();
             return;
         }
-        long t0 = System.nanoTime();
+        long due = pacing.dueNanos(i);
+        long early = due - System.nanoTime();
+        if (early > 1_000_000) {
+            pacing.vertx().setTimer(early / 1_000_000, t -> send(http, bodies, latencies, next, failures, done, pacing, i, due));
+        } else {
+            send(http, bodies, latencies, next, failures, done, pacing, i, due);
+        }
+    }
+
+    /** Sends event {@code i}; its latency counts from {@code t0}, when it was due. */
+    static void send(HttpClient http, Buffer[] bodies, long[] latencies, AtomicInteger next, AtomicInteger failures,
+                     CountDownLatch done, Pacing pacing, int i, long t0) {
         http.request(HttpMethod.POST, "/b24/events")
                 .compose(request -> request.putHeader("Content-Type", "application/x-www-form-urlencoded")
                         .send(bodies[i]))
@@ -139,7 +167,7 @@ public class EventAckBench {
                     if (result.failed() || result.result() != 200) {
                         failures.incrementAndGet();
                     }
-                    post(http, bodies, latencies, next, failures, done);
+                    post(http, bodies, latencies, next, failures, done, pacing);
                 });
     }
 

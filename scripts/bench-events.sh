@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Startup time, event acknowledgement latency and resident memory of the packaged service on its embedded
 # MariaDB. Usage: bash scripts/bench-events.sh   (builds the jar first; everything on localhost)
+# RATE=500: a third round offers 5,000 more events at that rate (open loop, latency from when each was due)
 # JAVA_OPTS: the service JVM's options (e.g. the GC settings of src/main/docker/Dockerfile.jvm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ echo "RSS after start: $(grep VmRSS /proc/$pid/status | awk '{print $2/1024 " Mi
 # thread of the service and of MariaDB used during the round
 db=$(pgrep -f "mariadbd.*$DATA" | head -1 || true)
 java -Dbench.pids="$pid,$db" -cp 'target/quarkus-app/lib/main/*' scripts/EventAckBench.java "http://localhost:$PORT" \
-  "$TOKEN" "$POSTERS" "$EVENTS" "${WARMUP:-5000}" 2>&1 | grep -v '^SLF4J'
+  "$TOKEN" "$POSTERS" "$EVENTS" "${WARMUP:-5000}" "${RATE:-0}" 2>&1 | grep -v '^SLF4J'
 
 # every event stored once, and each processed once (one job per stored event, plus one listener job per task event)
 sleep 5
