@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.MDC;
 
 import java.net.InetAddress;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -117,7 +116,7 @@ public class JobWorker {
             } catch (JobDeferred later) {
                 defer(job, later.notBefore(), later.getMessage());
             } catch (Exception e) {
-                if (deadlockVictim(e)) {
+                if (ru.b24connector.cluster.Deadlocks.victim(e)) {
                     // the database rolled that transaction back to break a lock cycle; handlers are idempotent: again soon,
                     // not counted as a failed attempt
                     defer(job, Instant.now().plusMillis(100 + ThreadLocalRandom.current().nextLong(400)), describe(e));
@@ -135,16 +134,6 @@ public class JobWorker {
         queue.defer(job, notBefore, why);
         metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "deferred").increment();
         Log.debugf("Job %d (%s) deferred to %s: %s", job.id, job.type, notBefore, why);
-    }
-
-    /** MariaDB's deadlock (SQLSTATE 40001, error 1213) anywhere in the cause chain. */
-    static boolean deadlockVictim(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql && "40001".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void finish(Job job, JobHandler handler, Exception e) {

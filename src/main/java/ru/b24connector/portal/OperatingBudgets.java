@@ -1,12 +1,15 @@
 package ru.b24connector.portal;
 
-import java.util.HashMap;
+import ru.b24connector.portal.BudgetStore.State;
+
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The portal's per-method execution-time budgets as this replica last saw them, and when the next call of a method
- * may go. Pure bookkeeping on a given clock (no sleeping), so the pacing can be tested without waiting.
+ * The portal's per-method execution-time budgets as the portal last reported them, with the calls in flight, and
+ * when the next call of a method may go; kept in a {@link BudgetStore} (this replica's memory, or the database for
+ * all replicas). Pure bookkeeping on a given clock (no sleeping), so the pacing can be tested without waiting.
  * <p>
  * Per method: the {@code operating} seconds the portal last reported, its {@code operating_reset_at}, the learned
  * cost of one command (its reported {@code duration}) and the cost of calls sent but not answered yet. A method
@@ -27,18 +30,12 @@ final class OperatingBudgets {
     private final double cap;
     /** Seconds per method spent without pacing (the burst share of the budget). */
     private final double burst;
-    private final Map<String, State> states = new HashMap<>();
-
-    private static final class State {
-        double operating;
-        long resetAtMillis;
-        double cost = Double.NaN;
-        double inFlight;
-        long nextAtMillis;
-        boolean blocked;
-        boolean probing;
-        boolean known;
-    }
+    /**
+     * How long a reservation counts as in flight at most: a call waits for its slot in the rate limiter, then for
+     * its answer and retries; one that was never settled (its replica died) stops counting after this.
+     */
+    static final long IN_FLIGHT_MILLIS = 5 * 60_000;
+    private final BudgetStore store;
 
     /** The outcome of {@link #reserve}: wait this long, then send (reserved) or ask again (not reserved). */
     record Grant(long waitMillis, boolean reserved, Map<String, Double> costs, Map<String, Boolean> probes) {
@@ -46,6 +43,11 @@ final class OperatingBudgets {
     }
 
     OperatingBudgets(double limitSeconds, double safetyShare, double burstShare) {
+        this(limitSeconds, safetyShare, burstShare, new BudgetStore.InMemory());
+    }
+
+    OperatingBudgets(double limitSeconds, double safetyShare, double burstShare, BudgetStore store) {
+        this.store = store;
         this.limitSeconds = limitSeconds;
         this.cap = limitSeconds * safetyShare;
         this.burst = limitSeconds * Math.min(burstShare, safetyShare);
@@ -55,7 +57,7 @@ final class OperatingBudgets {
      * Asks to send commands ({@code method -> count}). Reserved grants count as spent until {@link #settle}; a grant
      * that is not reserved must be asked for again after its wait.
      */
-    synchronized Grant reserve(Map<String, Integer> commands, long nowMillis) {
+    Grant reserve(Map<String, Integer> commands, long nowMillis) {
         return reserve(commands, nowMillis, Integer.MAX_VALUE);
     }
 
@@ -63,12 +65,17 @@ final class OperatingBudgets {
      * As {@link #reserve(Map, long)}; the probe after a reset may carry at most {@code probeLimit} commands of a
      * method, so a group sized on the figures before the reset cannot overshoot as the probe.
      */
-    synchronized Grant reserve(Map<String, Integer> commands, long nowMillis, int probeLimit) {
+    Grant reserve(Map<String, Integer> commands, long nowMillis, int probeLimit) {
+        return store.update(commands.keySet(), states -> reserve(states, commands, nowMillis, probeLimit));
+    }
+
+    private Grant reserve(Map<String, State> states, Map<String, Integer> commands, long nowMillis, int probeLimit) {
+        states.values().forEach(s -> expire(s, nowMillis));
         long at = nowMillis;
         Map<String, Double> needs = new LinkedHashMap<>();
         Map<String, Boolean> probes = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> e : commands.entrySet()) {
-            State s = states.computeIfAbsent(e.getKey(), k -> new State());
+            State s = states.get(e.getKey());
             double need = e.getValue() * (Double.isNaN(s.cost) ? 0 : s.cost);
             double spent = s.operating + s.inFlight;
             if (s.blocked && nowMillis < s.resetAtMillis) {
@@ -97,6 +104,7 @@ final class OperatingBudgets {
             double spent = s.operating + s.inFlight;
             if (probes.containsKey(e.getKey())) {
                 s.probing = true;
+                s.probingUntilMillis = at + IN_FLIGHT_MILLIS;
             } else if (s.known && at < s.resetAtMillis && spent + need > burst + EPSILON) {
                 // spread what is left until the reset: this call's share of it moves the next call back
                 double left = Math.max(cap - spent, need);
@@ -104,8 +112,19 @@ final class OperatingBudgets {
                 s.nextAtMillis = Math.max(s.nextAtMillis, at) + spacing;
             }
             s.inFlight += need;
+            s.inFlightUntilMillis = Math.max(s.inFlightUntilMillis, at + IN_FLIGHT_MILLIS);
         }
         return new Grant(at - nowMillis, true, needs, probes);
+    }
+
+    /** Reservations of calls never settled (a replica died with them) stop counting after a while. */
+    private static void expire(State s, long nowMillis) {
+        if (s.inFlight > 0 && nowMillis > s.inFlightUntilMillis) {
+            s.inFlight = 0;
+        }
+        if (s.probing && nowMillis > s.probingUntilMillis) {
+            s.probing = false;
+        }
     }
 
     /**
@@ -113,9 +132,13 @@ final class OperatingBudgets {
      * {@link BudgetRoom}). After a reset the portal's window has only partly emptied and nobody knows how much: then
      * one probe of one item may go, so it cannot overshoot by more than one item.
      */
-    synchronized BudgetRoom room(String method, int commandsPerItem, long nowMillis) {
-        State s = states.get(method);
-        if (s == null || !s.known || Double.isNaN(s.cost) || s.cost <= EPSILON) {
+    BudgetRoom room(String method, int commandsPerItem, long nowMillis) {
+        return store.update(List.of(method), states -> room(states.get(method), commandsPerItem, nowMillis));
+    }
+
+    private BudgetRoom room(State s, int commandsPerItem, long nowMillis) {
+        expire(s, nowMillis);
+        if (!s.known || Double.isNaN(s.cost) || s.cost <= EPSILON) {
             return BudgetRoom.UNLIMITED;
         }
         double left = cap - s.operating - s.inFlight;
@@ -131,16 +154,24 @@ final class OperatingBudgets {
     }
 
     /** The reserved call was answered (or failed): its cost is no longer in flight. */
-    synchronized void settle(Grant grant) {
-        grant.costs().forEach((method, cost) -> {
-            State s = states.get(method);
-            if (s != null) {
+    void settle(Grant grant) {
+        if (grant.costs().isEmpty()) {
+            return;
+        }
+        store.update(grant.costs().keySet(), states -> {
+            grant.costs().forEach((method, cost) -> {
+                State s = states.get(method);
                 s.inFlight = Math.max(0, s.inFlight - cost);
                 if (grant.probes().containsKey(method)) {
                     s.probing = false;
                 }
-            }
+            });
+            return null;
         });
+    }
+
+    /** What one answer reported for one method (see {@link #record(List, long)}). */
+    record Report(String method, double operating, long resetAtEpochSecond, double duration) {
     }
 
     /**
@@ -148,9 +179,23 @@ final class OperatingBudgets {
      * window, the reset, and the call's {@code duration} (NaN when not reported). An answer older than the one
      * recorded (concurrent calls finish out of order) does not set the state back.
      */
-    synchronized void record(String method, double operating, long resetAtEpochSecond, double duration,
-                             long nowMillis) {
-        State s = states.computeIfAbsent(method, k -> new State());
+    void record(String method, double operating, long resetAtEpochSecond, double duration, long nowMillis) {
+        record(List.of(new Report(method, operating, resetAtEpochSecond, duration)), nowMillis);
+    }
+
+    /** Records what one answer reported for each of its commands, in one update. */
+    void record(List<Report> reports, long nowMillis) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        store.update(reports.stream().map(Report::method).distinct().toList(), states -> {
+            reports.forEach(r -> record(states.get(r.method()), r.operating(), r.resetAtEpochSecond(), r.duration(),
+                    nowMillis));
+            return null;
+        });
+    }
+
+    private static void record(State s, double operating, long resetAtEpochSecond, double duration, long nowMillis) {
         long resetAt = resetAtEpochSecond * 1000;
         if (!s.known || resetAt > s.resetAtMillis || resetAt == s.resetAtMillis && operating >= s.operating
                 || nowMillis >= s.resetAtMillis) {
@@ -171,8 +216,11 @@ final class OperatingBudgets {
      *
      * @return when the method may be called again (epoch millis)
      */
-    synchronized long blocked(String method, long nowMillis) {
-        State s = states.computeIfAbsent(method, k -> new State());
+    long blocked(String method, long nowMillis) {
+        return store.update(List.of(method), states -> blocked(states.get(method), nowMillis));
+    }
+
+    private long blocked(State s, long nowMillis) {
         if (!s.known) {
             s.resetAtMillis = nowMillis + 60_000;
         } else if (s.resetAtMillis <= nowMillis) {
@@ -184,7 +232,7 @@ final class OperatingBudgets {
         return s.resetAtMillis;
     }
 
-    synchronized void clear() {
-        states.clear();
+    void clear() {
+        store.clear();
     }
 }

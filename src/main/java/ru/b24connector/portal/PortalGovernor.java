@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,10 +46,14 @@ public class PortalGovernor {
     @Inject
     SharedRateSchedule shared;
 
+    @Inject
+    SharedBudgetStore sharedBudgets;
+
     @PostConstruct
     void init() {
+        // one switch for both of the portal's limits: replicas share the bucket and the time budgets, or neither
         budgets = new OperatingBudgets(config.operating().limitSeconds(), config.operating().safetyShare(),
-                config.operating().burstShare());
+                config.operating().burstShare(), config.rate().shared() ? sharedBudgets : new BudgetStore.InMemory());
     }
 
     /**
@@ -113,25 +118,27 @@ public class PortalGovernor {
      */
     void learn(String method, JsonNode request, JsonNode envelope) {
         long now = System.currentTimeMillis();
+        List<OperatingBudgets.Report> reports = new ArrayList<>();
         if (!"batch".equals(method)) {
-            learn(method, envelope.path("time"), now);
-            return;
+            report(method, envelope.path("time"), now, reports);
+        } else {
+            JsonNode times = envelope.path("result").path("result_time");
+            for (Iterator<Map.Entry<String, JsonNode>> it = request.path("cmd").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> command = it.next();
+                String query = command.getValue().asText();
+                int q = query.indexOf('?');
+                report(q < 0 ? query : query.substring(0, q), times.path(command.getKey()), now, reports);
+            }
         }
-        JsonNode times = envelope.path("result").path("result_time");
-        for (Iterator<Map.Entry<String, JsonNode>> it = request.path("cmd").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> command = it.next();
-            String query = command.getValue().asText();
-            int q = query.indexOf('?');
-            learn(q < 0 ? query : query.substring(0, q), times.path(command.getKey()), now);
-        }
+        budgets.record(reports, now);
     }
 
-    private void learn(String method, JsonNode time, long now) {
+    private static void report(String method, JsonNode time, long now, List<OperatingBudgets.Report> reports) {
         if (time.has("operating")) {
             // without a reset time, assume the portal's whole window
             long reset = time.path("operating_reset_at").asLong(now / 1000 + 600);
-            budgets.record(method, time.path("operating").asDouble(), reset, time.path("duration").asDouble(Double.NaN),
-                    now);
+            reports.add(new OperatingBudgets.Report(method, time.path("operating").asDouble(), reset,
+                    time.path("duration").asDouble(Double.NaN)));
         }
     }
 
