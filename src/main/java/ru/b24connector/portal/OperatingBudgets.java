@@ -133,7 +133,18 @@ final class OperatingBudgets {
      * one probe of one item may go, so it cannot overshoot by more than one item.
      */
     BudgetRoom room(String method, int commandsPerItem, long nowMillis) {
-        return store.update(List.of(method), states -> room(states.get(method), commandsPerItem, nowMillis));
+        return room(List.of(method), commandsPerItem, nowMillis);
+    }
+
+    /** The room the tightest of {@code methods} leaves (a group needs room in every method it calls), in one update. */
+    BudgetRoom room(List<String> methods, int commandsPerItem, long nowMillis) {
+        return store.update(methods, states -> {
+            BudgetRoom room = BudgetRoom.UNLIMITED;
+            for (String method : methods) {
+                room = room.and(room(states.get(method), commandsPerItem, nowMillis));
+            }
+            return room;
+        });
     }
 
     private BudgetRoom room(State s, int commandsPerItem, long nowMillis) {

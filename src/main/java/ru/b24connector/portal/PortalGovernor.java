@@ -100,11 +100,7 @@ public class PortalGovernor {
     /** The call of {@code grant} is over (answered or failed); what it will cost is now in what the portal reports. */
     /** The room the tightest of the given methods leaves one call now (see {@link OperatingBudgets#room}). */
     BudgetRoom room(int commandsPerItem, List<String> methods) {
-        BudgetRoom room = BudgetRoom.UNLIMITED;
-        for (String method : methods) {
-            room = room.and(budgets.room(method, commandsPerItem, System.currentTimeMillis()));
-        }
-        return room;
+        return budgets.room(methods, commandsPerItem, System.currentTimeMillis());
     }
 
     void settle(OperatingBudgets.Grant grant) {
