@@ -25,10 +25,31 @@ interface BudgetStore {
         boolean probing;
         long probingUntilMillis;
         boolean known;
+
+        State copy() {
+            State c = new State();
+            c.operating = operating;
+            c.resetAtMillis = resetAtMillis;
+            c.cost = cost;
+            c.inFlight = inFlight;
+            c.inFlightUntilMillis = inFlightUntilMillis;
+            c.nextAtMillis = nextAtMillis;
+            c.blocked = blocked;
+            c.probing = probing;
+            c.probingUntilMillis = probingUntilMillis;
+            c.known = known;
+            return c;
+        }
     }
 
     /** Runs {@code op} on the states of {@code methods} (a fresh state for a method never seen), atomically. */
     <T> T update(Collection<String> methods, Function<Map<String, State>, T> op);
+
+    /**
+     * Runs {@code op} on copies of the states of {@code methods} without locking or keeping what it changes: for
+     * questions such as "how much room is left", which every job run asks.
+     */
+    <T> T read(Collection<String> methods, Function<Map<String, State>, T> op);
 
     /** Forgets every state. */
     void clear();
@@ -44,6 +65,15 @@ interface BudgetStore {
                 some.put(method, states.computeIfAbsent(method, k -> new State()));
             }
             return op.apply(some);
+        }
+
+        @Override
+        public synchronized <T> T read(Collection<String> methods, Function<Map<String, State>, T> op) {
+            Map<String, State> copies = new HashMap<>();
+            for (String method : methods) {
+                copies.put(method, states.containsKey(method) ? states.get(method).copy() : new State());
+            }
+            return op.apply(copies);
         }
 
         @Override

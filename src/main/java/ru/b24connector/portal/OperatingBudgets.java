@@ -138,7 +138,8 @@ final class OperatingBudgets {
 
     /** The room the tightest of {@code methods} leaves (a group needs room in every method it calls), in one update. */
     BudgetRoom room(List<String> methods, int commandsPerItem, long nowMillis) {
-        return store.update(methods, states -> {
+        // a question, not a change: nothing is locked or written (expired reservations are left for the next update)
+        return store.read(methods, states -> {
             BudgetRoom room = BudgetRoom.UNLIMITED;
             for (String method : methods) {
                 room = room.and(room(states.get(method), commandsPerItem, nowMillis));

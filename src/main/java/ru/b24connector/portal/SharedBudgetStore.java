@@ -53,15 +53,29 @@ class SharedBudgetStore implements BudgetStore {
     }
 
     @Override
+    public <T> T read(Collection<String> methods, Function<Map<String, State>, T> op) {
+        List<String> names = methods.stream().distinct().toList();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Map<String, State> states = select(names, "");
+            names.forEach(name -> states.computeIfAbsent(name, k -> new State()));
+            return op.apply(states);
+        });
+    }
+
+    @Override
     public void clear() {
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("DELETE FROM portal_budget").executeUpdate());
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, State> lock(List<String> names) {
+        return select(names, " ORDER BY method FOR UPDATE");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, State> select(List<String> names, String locking) {
         Map<String, State> states = new HashMap<>();
-        List<Object[]> rows = em.createNativeQuery("SELECT " + COLUMNS + " FROM portal_budget WHERE method IN (?1) "
-                + "ORDER BY method FOR UPDATE").setParameter(1, names).getResultList();
+        List<Object[]> rows = em.createNativeQuery("SELECT " + COLUMNS + " FROM portal_budget WHERE method IN (?1)"
+                + locking).setParameter(1, names).getResultList();
         for (Object[] row : rows) {
             State s = new State();
             s.operating = ((Number) row[1]).doubleValue();
