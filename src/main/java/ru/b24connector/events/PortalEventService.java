@@ -90,7 +90,7 @@ public class PortalEventService {
     private Uni<Outcome> store(String event, PhpForm form, String body) {
         return Uni.createFrom().completionStage(
                 writer.accept(SOURCE, dedupKey(event, form), event, PortalSecrets.redact(body),
-                        listenerJobs(event))).map(accepted -> {
+                        listenerJobs(event), InboxWriter.Repeat.FOLD_WHILE_UNSTARTED)).map(accepted -> {
                     if (!accepted.duplicate()) {
                         Log.infof("Accepted %s %s as inbox %d", event, form.get("data", "FIELDS", "ID")
                                 .or(() -> form.get("data", "FIELDS_AFTER", "ID")).orElse(""), accepted.inboxId());
@@ -129,11 +129,12 @@ public class PortalEventService {
     }
 
     /**
-     * Events carry no id: the portal's documented identity is member, event, entity and dispatch time. A genuine
-     * second change of the same entity in the same second folds into one, which is harmless: listeners re-read
-     * the entity and see its latest state.
+     * Events carry no id: the portal's documented identity is member, event, entity and dispatch time (seconds).
+     * Two changes of one entity in one second share this key, so a repeat is not dropped as a duplicate: it folds
+     * into the earlier delivery only while that one's listener jobs have not started (they will read the entity
+     * after both changes), and otherwise gets jobs of its own ({@link InboxWriter.Repeat#FOLD_WHILE_UNSTARTED}).
      */
-    static String dedupKey(String event, PhpForm form) {
+    public static String dedupKey(String event, PhpForm form) {
         String entity = form.get("data", "FIELDS", "ID").or(() -> form.get("data", "FIELDS_AFTER", "ID")).orElse("-");
         return event + ":" + entity + ":" + form.get("ts").orElse("-") + ":" + form.get("auth", "member_id").orElse("-");
     }

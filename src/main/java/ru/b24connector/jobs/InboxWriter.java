@@ -54,7 +54,20 @@ public class InboxWriter {
         List<PlannedJob> jobsFor(long inboxId);
     }
 
-    private record Pending(String source, String dedupKey, String kind, String body, JobPlan plan,
+    /** What a delivery whose key was stored before means. */
+    public enum Repeat {
+        /** The same thing again (a robot run, an intake, a push): it stores nothing and starts nothing. */
+        DUPLICATE,
+        /**
+         * Possibly a new change under the same key (portal events carry no id; two changes of one deal in one
+         * second share member, event, entity and second). It folds into the earlier delivery only while that
+         * one's jobs have never started, because they will then read the entity after both changes. Once they
+         * have started, the repeat gets a row and jobs of its own: listeners are idempotent, a lost change is not.
+         */
+        FOLD_WHILE_UNSTARTED
+    }
+
+    private record Pending(String source, String dedupKey, String kind, String body, JobPlan plan, Repeat repeat,
                            CompletableFuture<Inbox.Accepted> done) {
         long bytes() {
             return body.length() * 3L + dedupKey.length() + 64; // worst-case UTF-8
@@ -112,13 +125,22 @@ public class InboxWriter {
      */
     public CompletionStage<Inbox.Accepted> accept(String source, String dedupKey, String kind, String body,
                                                   JobPlan plan) {
+        return accept(source, dedupKey, kind, body, plan, Repeat.DUPLICATE);
+    }
+
+    /**
+     * Stores a delivery and the jobs {@code plan} names for its new row, treating a repeat of its key as
+     * {@code repeat} says. The stage completes after the commit.
+     */
+    public CompletionStage<Inbox.Accepted> accept(String source, String dedupKey, String kind, String body,
+                                                  JobPlan plan, Repeat repeat) {
         CompletableFuture<Inbox.Accepted> done = new CompletableFuture<>();
         if (!running) {
             done.completeExceptionally(new IllegalStateException("the service is shutting down"));
             return done;
         }
         lastDelivery = System.nanoTime();
-        waiting.add(new Pending(source, dedupKey, kind, body, plan, done));
+        waiting.add(new Pending(source, dedupKey, kind, body, plan, repeat, done));
         return done;
     }
 
@@ -159,8 +181,12 @@ public class InboxWriter {
         }
     }
 
+    /** What one transaction stored: each delivery's row, and which deliveries folded into an earlier one. */
+    private record Stored(Map<Pending, Inbox.Accepted> outcome, Set<Pending> folded) {
+    }
+
     private void store(List<Pending> batch) {
-        Map<Pending, Inbox.Accepted> stored;
+        Stored stored;
         try {
             stored = QuarkusTransaction.requiringNew().call(() -> insert(batch));
         } catch (RuntimeException e) {
@@ -176,15 +202,16 @@ public class InboxWriter {
             return;
         }
         for (Pending p : batch) {
-            p.done().complete(stored.get(p));
+            p.done().complete(stored.outcome().get(p));
         }
         count(batch, stored);
     }
 
     /** One transaction: the inbox rows, then the jobs of those that are new. */
-    private Map<Pending, Inbox.Accepted> insert(List<Pending> batch) throws SQLException {
+    private Stored insert(List<Pending> batch) throws SQLException {
         Timestamp now = Timestamp.from(clock.instant());
         Map<Pending, Inbox.Accepted> outcome = new IdentityHashMap<>();
+        Set<Pending> folded = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         List<JobQueue.NewJob> newJobs = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             Map<String, Long> inserted = insertRows(c, batch, now);
@@ -192,11 +219,17 @@ public class InboxWriter {
             for (Pending p : batch) {
                 String key = p.source() + '\n' + p.dedupKey();
                 Long id = inserted.get(key);
-                // the first delivery with a key owns the row; a second one in the same batch is a duplicate
+                // the first delivery with a key owns the row; a second one in the same batch is a repeat
                 if (id != null && claimed.add(key)) {
                     outcome.put(p, new Inbox.Accepted(id, false));
-                    for (PlannedJob job : p.plan().jobsFor(id)) {
-                        newJobs.add(new JobQueue.NewJob(job.type(), job.dedupKey(), job.payload(), id));
+                    plan(p, id, newJobs);
+                } else if (p.repeat() == Repeat.FOLD_WHILE_UNSTARTED) {
+                    Inbox.Accepted accepted = foldOrAdd(c, p, now);
+                    outcome.put(p, accepted);
+                    if (accepted.duplicate()) {
+                        folded.add(p);
+                    } else {
+                        plan(p, accepted.inboxId(), newJobs);
                     }
                 } else {
                     outcome.put(p, new Inbox.Accepted(existingId(c, p), true));
@@ -204,7 +237,70 @@ public class InboxWriter {
             }
             jobs.insertAll(c, newJobs, now);
         }
-        return outcome;
+        return new Stored(outcome, folded);
+    }
+
+    private static void plan(Pending p, long inboxId, List<JobQueue.NewJob> newJobs) {
+        for (PlannedJob job : p.plan().jobsFor(inboxId)) {
+            newJobs.add(new JobQueue.NewJob(job.type(), job.dedupKey(), job.payload(), inboxId));
+        }
+    }
+
+    /**
+     * A repeat of a stored key: folds into the latest delivery of that key while none of its jobs has started
+     * (their rows stay locked until the commit, so no worker can start one in between), otherwise stores it as
+     * the key's next generation, {@code key#2}, {@code key#3}, ...
+     */
+    private static Inbox.Accepted foldOrAdd(Connection c, Pending p, Timestamp now) throws SQLException {
+        while (true) {
+            long latestId;
+            int generation;
+            try (PreparedStatement find = c.prepareStatement("""
+                    SELECT id, dedup_key FROM inbox_message WHERE source = ? AND (dedup_key = ? OR dedup_key LIKE ?)
+                    ORDER BY id DESC LIMIT 1""")) {
+                find.setString(1, p.source());
+                find.setString(2, p.dedupKey());
+                find.setString(3, likeEscaped(p.dedupKey()) + "#%");
+                try (ResultSet row = find.executeQuery()) {
+                    if (!row.next()) {
+                        throw new SQLException("inbox row of a repeated delivery not found");
+                    }
+                    latestId = row.getLong(1);
+                    String key = row.getString(2);
+                    generation = key.equals(p.dedupKey()) ? 1
+                            : Integer.parseInt(key.substring(p.dedupKey().length() + 1));
+                }
+            }
+            if (!anyJobStarted(c, latestId)) {
+                return new Inbox.Accepted(latestId, true);
+            }
+            Long id = insertRows(c, List.of(p), now, p.dedupKey() + "#" + (generation + 1)).values().stream()
+                    .findFirst().orElse(null);
+            if (id != null) {
+                return new Inbox.Accepted(id, false);
+            }
+            // another replica stored that generation meanwhile: fold into it, or follow it
+        }
+    }
+
+    /** Whether a job of the inbox row has ever been claimed; locks its job rows until the commit. */
+    private static boolean anyJobStarted(Connection c, long inboxId) throws SQLException {
+        try (PreparedStatement jobsOf = c.prepareStatement(
+                "SELECT status, started_at FROM job WHERE inbox_id = ? FOR UPDATE")) {
+            jobsOf.setLong(1, inboxId);
+            try (ResultSet rows = jobsOf.executeQuery()) {
+                while (rows.next()) {
+                    if (!"QUEUED".equals(rows.getString(1)) || rows.getTimestamp(2) != null) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String likeEscaped(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     /**
@@ -212,6 +308,12 @@ public class InboxWriter {
      * (or by another replica meanwhile) is skipped by the unique key and not returned.
      */
     private static Map<String, Long> insertRows(Connection c, List<Pending> batch, Timestamp now) throws SQLException {
+        return insertRows(c, batch, now, null);
+    }
+
+    /** As above; {@code keyOverride}, when set, replaces the key of a single delivery (its next generation). */
+    private static Map<String, Long> insertRows(Connection c, List<Pending> batch, Timestamp now, String keyOverride)
+            throws SQLException {
         StringBuilder sql = new StringBuilder(
                 "INSERT IGNORE INTO inbox_message (source, dedup_key, kind, body, received_at) VALUES ");
         for (int i = 0; i < batch.size(); i++) {
@@ -223,7 +325,7 @@ public class InboxWriter {
             int n = 1;
             for (Pending p : batch) {
                 insert.setString(n++, p.source());
-                insert.setString(n++, p.dedupKey());
+                insert.setString(n++, keyOverride != null ? keyOverride : p.dedupKey());
                 insert.setString(n++, p.kind());
                 insert.setString(n++, p.body());
                 insert.setTimestamp(n++, now);
@@ -251,11 +353,14 @@ public class InboxWriter {
         }
     }
 
-    private void count(List<Pending> batch, Map<Pending, Inbox.Accepted> stored) {
+    private void count(List<Pending> batch, Stored stored) {
         Map<List<String>, Integer> accepted = new HashMap<>();
         Map<String, Integer> duplicates = new HashMap<>();
+        Map<String, Integer> folded = new HashMap<>();
         for (Pending p : batch) {
-            if (stored.get(p).duplicate()) {
+            if (stored.folded().contains(p)) {
+                folded.merge(p.source(), 1, Integer::sum);
+            } else if (stored.outcome().get(p).duplicate()) {
                 duplicates.merge(p.source(), 1, Integer::sum);
             } else {
                 accepted.merge(List.of(p.source(), p.kind()), 1, Integer::sum);
@@ -265,5 +370,6 @@ public class InboxWriter {
         accepted.forEach((k, n) -> metrics.counter("connector.inbox.accepted", "source", k.get(0), "kind", k.get(1))
                 .increment(n));
         duplicates.forEach((s, n) -> metrics.counter("connector.inbox.duplicates", "source", s).increment(n));
+        folded.forEach((s, n) -> metrics.counter("connector.inbox.folded", "source", s).increment(n));
     }
 }

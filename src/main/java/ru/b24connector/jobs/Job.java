@@ -67,6 +67,10 @@ public class Job {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    /** When a worker first claimed it; null while it has never run. */
+    @Column(name = "started_at")
+    public Instant startedAt;
+
     @Version
     public long version;
 }

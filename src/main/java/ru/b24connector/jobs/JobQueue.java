@@ -145,6 +145,9 @@ public class JobQueue {
                 job.lockedBy = worker;
                 job.lockedUntil = leaseEnd;
                 job.updatedAt = clock.instant();
+                if (job.startedAt == null) {
+                    job.startedAt = job.updatedAt;
+                }
                 claimed.add(job);
             }
             em.flush();

@@ -101,6 +101,36 @@ class TaskRobotsTests {
     }
 
     @Test
+    void requestInfoSeesACompletionThatCameInTheSameSecondAsAnEarlierUpdate() {
+        String ts = "1767254400";
+        portal.stubFor(portalCall("tasks.task.add").willReturn(ok("{\"task\":{\"id\":\"9005\"}}")));
+        robotCall("request_info", 304, "t-same-second", PortalForms.robot("request_info", 304, "t-same-second")
+                .property("question", "Кто поставщик?").property("ask_user", "user_12"));
+        // the colleague opens the task: an update, still in progress, processed at once
+        portal.stubFor(portalCall("tasks.task.get").willReturn(ok(
+                "{\"task\":{\"id\":\"9005\",\"status\":\"3\",\"responsibleId\":\"12\"}}")));
+        given().contentType(ContentType.URLENC).body(PortalForms.event("ONTASKUPDATE", 9005).put("ts", ts).asForm())
+                .post("/b24/events").then().statusCode(200);
+        worker.runDue();
+        portal.verify(0, postRequestedFor(urlPathEqualTo(HOOK + "bizproc.event.send")));
+
+        // within the same second they answer in a comment and complete it
+        portal.stubFor(portalCall("tasks.task.get").willReturn(ok(
+                "{\"task\":{\"id\":\"9005\",\"status\":\"5\",\"responsibleId\":\"12\"}}")));
+        portal.stubFor(portalCall("task.commentitem.getlist").willReturn(ok(
+                "[{\"ID\":\"78\",\"AUTHOR_ID\":\"12\",\"POST_MESSAGE\":\"ООО «Привод»\"}]")));
+        portal.stubFor(portalCall("batch").willReturn(ok(
+                "{\"result\":{\"qa\":5502},\"result_error\":[],\"result_total\":[],\"result_next\":[],\"result_time\":[]}")));
+        given().contentType(ContentType.URLENC).body(PortalForms.event("ONTASKUPDATE", 9005).put("ts", ts).asForm())
+                .post("/b24/events").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("stored"));
+        worker.runDue();
+
+        portal.verify(1, postRequestedFor(urlPathEqualTo(HOOK + "bizproc.event.send")).withRequestBody(equalToJson(
+                "{\"EVENT_TOKEN\":\"t-same-second\",\"RETURN_VALUES\":{\"answer\":\"ООО «Привод»\"},"
+                        + "\"LOG_MESSAGE\":\"Answered by user 12\"}")));
+    }
+
+    @Test
     void requestInfoTellsThePortalWhenItsTimeoutPasses() {
         portal.stubFor(portalCall("tasks.task.add").willReturn(ok("{\"task\":{\"id\":\"9003\"}}")));
         robotCall("request_info", 302, "t-timeout", PortalForms.robot("request_info", 302, "t-timeout")
