@@ -242,7 +242,8 @@ public class CardPage {
                 .map(l -> new CardView.Event(f.time(l.at()), l.what())).toList();
     }
 
-    private static Map<Long, String> users(Optional<BatchResult> read) {
+    /** Names of the users the opening read ({@code users}: user.get), by id. */
+    static Map<Long, String> users(Optional<BatchResult> read) {
         Map<Long, String> names = new LinkedHashMap<>();
         if (read.isPresent() && read.get().succeeded("users")) {
             for (JsonNode u : PortalClient.itemsOf(read.get().result("users"))) {

@@ -49,5 +49,9 @@ public record CardView(long dealId, String title, String company, String inn, St
     /** A user to pick (ask a colleague, hand over). */
     @TemplateData
     public record Option(long id, String name) {
+        /** The id as form fields carry it. */
+        public String key() {
+            return String.valueOf(id);
+        }
     }
 }
