@@ -107,6 +107,7 @@ public class BoardPage {
             }
         }
         List<Long> ids = deals.stream().map(d -> d.path("ID").asLong()).toList();
+        deals.forEach(d -> stageNames.putIfAbsent(d.path("STAGE_ID").asText(), d.path("STAGE_ID").asText()));
         Map<Long, ClaimQueries.Claim> dealers = claims.ofDeals(ids);
         Map<Long, DealStays.Stay> staysById = stays.of(ids);
         String portalBase = credentials.installation().map(i -> i.domain() == null ? "" : "https://" + i.domain())

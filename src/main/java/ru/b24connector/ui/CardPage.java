@@ -174,8 +174,8 @@ public class CardPage {
                 Integer clickItem = p.hasNonNull("item") ? p.path("item").asInt() : null;
                 if (java.util.Objects.equals(clickItem, item)) {
                     out.add(new CardView.Question(p.path("question").asText(), nz(click.userName),
-                            name(names, p.path("askUser").asLong()), f.time(click.createdAt), "", true,
-                            t.get("qa.sending"), ""));
+                            name(names, p.path("askUser").asLong()), f.time(click.createdAt), "", true, "",
+                            t.get("qa.sending")));
                 }
             }
         }
