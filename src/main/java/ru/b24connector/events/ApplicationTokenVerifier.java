@@ -22,11 +22,7 @@ public class ApplicationTokenVerifier {
     PortalCredentials credentials;
 
     public boolean verify(PhpForm form) {
-        return matches(form.get("auth", "application_token").orElse(null));
-    }
-
-    /** Whether a presented application token (e.g. a frame's {@code APPLICATION_TOKEN}) is the trusted one. */
-    public boolean matches(String presented) {
+        String presented = form.get("auth", "application_token").orElse(null);
         return expected().map(expected -> Tokens.matches(presented, expected)).orElse(false);
     }
 

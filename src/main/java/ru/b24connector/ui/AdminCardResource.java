@@ -59,6 +59,6 @@ public class AdminCardResource {
         String html = card.data("t", t).data("card", cards.build(dealId, read, t)).data("form", null)
                 .data("askNonce", null).data("reassignNonce", null).data("resendNonce", null).data("notice", null)
                 .data("readonly", true).data("bx24", null).data("user", null).render();
-        return pages.html(200, html, null);
+        return pages.html(200, html, null, null);
     }
 }

@@ -113,13 +113,14 @@ public class BoardResource {
 
     private Response render(UiSession session, BoardView.Filters filters, String notice) {
         Texts t = Texts.of(session.lang());
+        UiPages.Form form = pages.form(session);
         BatchResult read = lastReads.get(key(session), clock)
                 .orElseThrow(() -> UiRefusal.unauthorized("the board's portal read has expired; open it again"));
         BoardView view = boards.build(read, filters, t);
-        String html = board.data("t", t).data("board", view).data("form", pages.form(session))
+        String html = board.data("t", t).data("board", view).data("form", form)
                 .data("notice", notice == null ? null : t.get(notice)).data("bx24", pages.bx24())
                 .data("user", session.userName()).render();
-        return pages.html(200, html, session);
+        return pages.html(200, html, session, form);
     }
 
     private static BoardView.Filters filters(String manager, String dealer, String stage) {

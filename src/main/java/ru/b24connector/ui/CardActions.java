@@ -53,6 +53,9 @@ public class CardActions implements JobHandler {
     ObjectMapper json;
 
     @Inject
+    CardPage cards;
+
+    @Inject
     Clock clock;
 
     /**
@@ -72,6 +75,7 @@ public class CardActions implements JobHandler {
                     .setParameter(4, session.memberId()).setParameter(5, session.userId())
                     .setParameter(6, session.userName()).setParameter(7, json.writeValueAsString(params))
                     .setParameter(8, Timestamp.from(now)).executeUpdate();
+            cards.forget(dealId);
             if (inserted == 1) {
                 jobs.enqueue(JOB, "ui:" + nonce, Map.of("nonce", nonce));
                 Log.infof("User %d asked for %s on deal %d", session.userId(), action, dealId);
@@ -119,6 +123,7 @@ public class CardActions implements JobHandler {
                     .orElseThrow(() -> new PermanentJobFailure("deal " + action.dealId + " has no decision mail"));
         };
         finish(action.id, UiAction.Status.DONE, result);
+        cards.forget(action.dealId);
     }
 
     @Override

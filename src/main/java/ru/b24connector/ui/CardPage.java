@@ -37,6 +37,14 @@ public class CardPage {
     /** Photo links stay valid this long (the page may stay open in the portal). */
     private static final Duration PHOTO_LINK = Duration.ofHours(1);
 
+    /**
+     * A built card is reused this briefly (openings of the same card in a burst read the tables once); an action on
+     * the deal drops it at once, so what someone just did is never hidden.
+     */
+    private static final Duration VIEW_REUSE = Duration.ofSeconds(3);
+
+    private final TimedCache<CardView> views = new TimedCache<>(2_000);
+
     @Inject
     ClaimQueries claims;
 
@@ -69,6 +77,22 @@ public class CardPage {
 
     /** The card of {@code dealId}; {@code read} holds the portal's commands {@code deal}, {@code users} and {@code rows}. */
     public CardView build(long dealId, Optional<BatchResult> read, Texts t) {
+        String key = dealId + "|" + t.lang() + "|" + read.map(System::identityHashCode).orElse(0);
+        Optional<CardView> built = views.get(key, clock);
+        if (built.isPresent()) {
+            return built.get();
+        }
+        CardView view = assemble(dealId, read, t);
+        views.put(key, view, VIEW_REUSE, clock);
+        return view;
+    }
+
+    /** Drops the deal's built cards (after an action on it). */
+    public void forget(long dealId) {
+        views.removeIf(k -> k.startsWith(dealId + "|"));
+    }
+
+    private CardView assemble(long dealId, Optional<BatchResult> read, Texts t) {
         JsonNode deal = read.filter(r -> r.succeeded("deal")).map(r -> r.result("deal")).orElse(null);
         Map<Long, String> names = users(read);
         Optional<ClaimQueries.Claim> claim = claims.ofDeal(dealId);

@@ -190,13 +190,14 @@ public class CardResource {
 
     private Response render(UiSession session, long dealId, String notice) {
         Texts t = Texts.of(session.lang());
+        UiPages.Form form = pages.form(session);
         Optional<BatchResult> read = lastReads.get(readKey(session, dealId), clock);
         CardView view = cards.build(dealId, read, t);
-        String html = card.data("t", t).data("card", view).data("form", pages.form(session))
+        String html = card.data("t", t).data("card", view).data("form", form)
                 .data("askNonce", pages.nonce()).data("reassignNonce", pages.nonce())
                 .data("resendNonce", pages.nonce()).data("notice", notice == null ? null : t.get(notice))
                 .data("readonly", false).data("bx24", pages.bx24()).data("user", session.userName()).render();
-        return pages.html(200, html, session);
+        return pages.html(200, html, session, form);
     }
 
     private static String readKey(UiSession session, long dealId) {

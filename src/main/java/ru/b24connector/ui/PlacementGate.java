@@ -35,6 +35,10 @@ public class PlacementGate {
             "INVALID_GRANT", "WRONG_AUTH_TYPE", "AUTHORIZATION_ERROR");
 
     private final TimedCache<PortalRead> byToken = new TimedCache<>(5_000);
+    private final TimedCache<PortalCredentials.Installation> installation = new TimedCache<>(1);
+
+    /** A reinstall is seen within this time; openings in between need no database read for it. */
+    private static final java.time.Duration INSTALLATION_REUSE = java.time.Duration.ofSeconds(10);
 
     /** What one opening read from the portal with the user's token. */
     public record PortalRead(PortalUser user, BatchResult result) {
@@ -50,9 +54,6 @@ public class PlacementGate {
     PortalConfig portalConfig;
 
     @Inject
-    ru.b24connector.events.ApplicationTokenVerifier tokens;
-
-    @Inject
     UiConfig config;
 
     @Inject
@@ -63,12 +64,17 @@ public class PlacementGate {
 
     /** The installed portal, after checking the request's {@code member_id} and application token against it. */
     PortalCredentials.Installation checkInstallation(FrameRequest request) {
-        PortalCredentials.Installation installed = credentials.installation()
-                .orElseThrow(() -> UiRefusal.unauthorized("no installed portal (OAuth mode, POST /b24/install)"));
+        PortalCredentials.Installation installed = installation.get("", clock).or(() -> {
+            var current = credentials.installation();
+            current.ifPresent(i -> installation.put("", i, INSTALLATION_REUSE, clock));
+            return current;
+        }).orElseThrow(() -> UiRefusal.unauthorized("no installed portal (OAuth mode, POST /b24/install)"));
         if (!Tokens.matches(request.memberId(), installed.memberId())) {
             throw UiRefusal.unauthorized("member_id is not the installed portal's");
         }
-        if (request.applicationToken() != null && !tokens.matches(request.applicationToken())) {
+        // the token the portal's events carry: B24_APPLICATION_TOKEN, else the one stored at install
+        String expected = portalConfig.applicationToken().orElse(installed.applicationToken());
+        if (request.applicationToken() != null && !Tokens.matches(request.applicationToken(), expected)) {
             throw UiRefusal.unauthorized("APPLICATION_TOKEN differs from the one stored at install");
         }
         if (request.authId() == null || request.authExpires() <= 0) {
@@ -124,6 +130,7 @@ public class PlacementGate {
     /** Drops every cached read (tests; an administrator changing rights). */
     public void forget() {
         byToken.clear();
+        installation.clear();
     }
 
     private static String sha256(String s) {

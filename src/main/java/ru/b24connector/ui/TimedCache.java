@@ -39,6 +39,10 @@ final class TimedCache<V> {
         entries.put(key, new Entry<>(value, clock.instant().plus(ttl)));
     }
 
+    void removeIf(java.util.function.Predicate<String> key) {
+        entries.keySet().removeIf(key);
+    }
+
     void clear() {
         entries.clear();
     }

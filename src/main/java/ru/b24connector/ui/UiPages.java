@@ -57,11 +57,12 @@ public class UiPages {
         return config.bx24Script().map(URI::toString).orElse(null);
     }
 
-    Response html(int status, String body, UiSession session) {
+    /** The page, with the session's cookie when there is one ({@code form}: the page's hidden fields). */
+    Response html(int status, String body, UiSession session, Form form) {
         Response.ResponseBuilder r = Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
                 .entity(body);
         if (session != null) {
-            r.cookie(sessions.cookie(session));
+            r.cookie(sessions.cookie(session, form.session()));
         }
         return r.build();
     }

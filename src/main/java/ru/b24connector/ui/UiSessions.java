@@ -30,6 +30,7 @@ public class UiSessions {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     private final SecureRandom random = new SecureRandom();
+    private final ThreadLocal<Mac> macs = new ThreadLocal<>();
     private volatile byte[] key;
 
     @Inject
@@ -78,10 +79,10 @@ public class UiSessions {
         }
     }
 
-    /** The cookie that carries the session: HttpOnly, Secure, SameSite=None (the page lives in the portal's frame). */
-    public NewCookie cookie(UiSession session) {
+    /** The cookie that carries the session ({@code token}: its {@link #encode encoded} form): HttpOnly, Secure, SameSite=None (the page lives in the portal's frame). */
+    public NewCookie cookie(UiSession session, String token) {
         long maxAge = session.expiresAt() - clock.instant().getEpochSecond();
-        return new NewCookie.Builder(NAME).value(encode(session)).path("/ui").httpOnly(true).secure(true)
+        return new NewCookie.Builder(NAME).value(token).path("/ui").httpOnly(true).secure(true)
                 .sameSite(NewCookie.SameSite.NONE).maxAge((int) Math.max(0, maxAge)).build();
     }
 
@@ -103,8 +104,12 @@ public class UiSessions {
 
     private String sign(String payload) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key(), "HmacSHA256"));
+            Mac mac = macs.get();
+            if (mac == null) {
+                mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key(), "HmacSHA256"));
+                macs.set(mac);
+            }
             return B64.encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

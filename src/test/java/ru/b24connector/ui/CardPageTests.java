@@ -190,6 +190,20 @@ class CardPageTests {
     }
 
     @Test
+    void frameTokensAndSessionsNeverReachTheLog() {
+        try (ru.b24connector.testsupport.LogCapture logs = ru.b24connector.testsupport.LogCapture.start()) {
+            String html = open(MANAGER_TOKEN, dealId).then().statusCode(200).extract().asString();
+            open("forged-token-000000000000000000", dealId).then().statusCode(401);
+            open(NO_ACCESS_TOKEN, dealId).then().statusCode(403);
+            String session = field(html, "b24c_session");
+            String csrf = field(html, "csrf");
+
+            assertThat(String.join("\n", logs.lines())).doesNotContain(MANAGER_TOKEN, NO_ACCESS_TOKEN,
+                    "forged-token-000000000000000000", "8c3b99refresh", session, csrf);
+        }
+    }
+
+    @Test
     void anActionWithoutASessionIsRefused() {
         given().contentType(FORM).formParam("csrf", "x").formParam("nonce", "n0nce-without-session-1")
                 .formParam("askUser", "8").formParam("question", "?")
