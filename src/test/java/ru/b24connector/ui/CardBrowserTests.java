@@ -4,7 +4,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +21,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import ru.b24connector.testsupport.CleanSlate;
 import ru.b24connector.testsupport.OAuthModeProfile;
 import ru.b24connector.testsupport.PortalForms;
 import ru.b24connector.testsupport.PortalWireMock;
@@ -41,7 +39,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static ru.b24connector.testsupport.PortalStubs.ok;
 
@@ -92,14 +89,8 @@ class CardBrowserTests {
 
     @BeforeEach
     void installAndSeed() {
-        portal.resetAll();
-        CleanSlate.reset();
         gate.forget();
-        given().contentType(ContentType.URLENC).body(PortalForms.event("ONAPPINSTALL", 0)
-                        .put("auth[access_token]", "service-access").put("auth[refresh_token]", "service-refresh")
-                        .put("auth[client_endpoint]", portal.baseUrl() + "/rest/").asForm())
-                .post("/b24/install").then().statusCode(200);
-        CleanSlate.reset();
+        FramePortal.install(portal);
         dealId = CardFixtures.newDealId();
         CardFixtures.story(dealId, true);
         CardFixtures.waitingClaim("WAIT-" + dealId);

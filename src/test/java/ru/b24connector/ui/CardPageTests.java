@@ -12,7 +12,6 @@ import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import ru.b24connector.jobs.JobWorker;
-import ru.b24connector.testsupport.CleanSlate;
 import ru.b24connector.testsupport.OAuthModeProfile;
 import ru.b24connector.testsupport.PortalForms;
 import ru.b24connector.testsupport.PortalWireMock;
@@ -51,14 +50,8 @@ class CardPageTests {
 
     @BeforeEach
     void installAndSeed() {
-        portal.resetAll();
-        CleanSlate.reset();
         gate.forget();
-        given().contentType(ContentType.URLENC).body(PortalForms.event("ONAPPINSTALL", 0)
-                        .put("auth[access_token]", "service-access").put("auth[refresh_token]", "service-refresh")
-                        .put("auth[client_endpoint]", portal.baseUrl() + "/rest/").asForm())
-                .post("/b24/install").then().statusCode(200);
-        CleanSlate.reset(); // the registration job the install queued is not what these tests look at
+        FramePortal.install(portal);
         dealId = CardFixtures.newDealId();
         CardFixtures.story(dealId, false);
         FramePortal.stubUsers(portal, FramePortal.deal(dealId, "Рекламация TS", "C3:PREPARATION", 7), "[]");

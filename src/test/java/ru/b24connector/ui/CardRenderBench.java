@@ -4,10 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
-import ru.b24connector.testsupport.CleanSlate;
-import ru.b24connector.testsupport.PortalForms;
 import ru.b24connector.testsupport.PortalWireMock;
 
 import java.net.URI;
@@ -28,7 +25,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static ru.b24connector.testsupport.PortalStubs.json;
 
@@ -51,13 +47,7 @@ class CardRenderBench {
 
     @Test
     void openCards() throws Exception {
-        portal.resetAll();
-        CleanSlate.reset();
-        given().contentType(ContentType.URLENC).body(PortalForms.event("ONAPPINSTALL", 0)
-                        .put("auth[access_token]", "service-access").put("auth[refresh_token]", "service-refresh")
-                        .put("auth[client_endpoint]", portal.baseUrl() + "/rest/").asForm())
-                .post("/b24/install").then().statusCode(200);
-        CleanSlate.reset();
+        FramePortal.install(portal);
         List<Long> deals = new ArrayList<>();
         for (int i = 0; i < CARDS; i++) {
             long deal = CardFixtures.newDealId();

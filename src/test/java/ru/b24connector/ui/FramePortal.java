@@ -34,6 +34,18 @@ final class FramePortal {
     private FramePortal() {
     }
 
+    /** Installs the local application on the portal stand-in (its REST endpoint is the stand-in), on a clean slate. */
+    static void install(WireMockServer portal) {
+        portal.resetAll();
+        ru.b24connector.testsupport.CleanSlate.reset();
+        io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.URLENC)
+                .body(PortalForms.event("ONAPPINSTALL", 0).put("auth[access_token]", "service-access")
+                        .put("auth[refresh_token]", "service-refresh")
+                        .put("auth[client_endpoint]", portal.baseUrl() + "/rest/").asForm())
+                .post("/b24/install").then().statusCode(200);
+        ru.b24connector.testsupport.CleanSlate.reset(); // the registration job the install queued is not under test
+    }
+
     /** The form the portal posts when a user opens the deal tab. */
     static String cardForm(String authId, long dealId) {
         return form(authId, "CRM_DEAL_DETAIL_TAB", "{\"ID\":\"" + dealId + "\",\"URI\":\"/crm/deal/details/" + dealId + "/\"}",
