@@ -44,6 +44,7 @@ public class CardPage {
     private static final Duration VIEW_REUSE = Duration.ofSeconds(3);
 
     private final TimedCache<CardView> views = new TimedCache<>(2_000);
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> building = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Inject
     ClaimQueries claims;
@@ -82,9 +83,21 @@ public class CardPage {
         if (built.isPresent()) {
             return built.get();
         }
-        CardView view = assemble(dealId, read, t);
-        views.put(key, view, VIEW_REUSE, clock);
-        return view;
+        // openings of the same card at the same moment build it once; the others wait for that one
+        Object lock = building.computeIfAbsent(key, k -> new Object());
+        synchronized (lock) {
+            try {
+                built = views.get(key, clock);
+                if (built.isPresent()) {
+                    return built.get();
+                }
+                CardView view = assemble(dealId, read, t);
+                views.put(key, view, VIEW_REUSE, clock);
+                return view;
+            } finally {
+                building.remove(key, lock);
+            }
+        }
     }
 
     /** Drops the deal's built cards (after an action on it). */
