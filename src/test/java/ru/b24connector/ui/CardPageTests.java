@@ -280,6 +280,36 @@ class CardPageTests {
     }
 
     @Test
+    void aSupervisorHandsAClaimOverFromTheBoardOnce() {
+        FramePortal.stubUsers(portal, "{}", "[" + FramePortal.deal(dealId, "Рекламация TS", "C3:PREPARATION", 7) + "]");
+        portal.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/rest/crm.deal.get"))
+                .willReturn(ok(FramePortal.deal(dealId, "Рекламация TS", "C3:PREPARATION", 7))));
+        portal.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/rest/batch"))
+                .withRequestBody(matchingJsonPath("$.auth", equalTo("service-access"))).atPriority(1)
+                .willReturn(ru.b24connector.testsupport.PortalStubs.json(200, FramePortal.batch(java.util.Map.of(
+                        "deal", "true", "notifyNew", "1"), java.util.Map.of()))));
+        String html = given().contentType(ContentType.URLENC).body(FramePortal.boardForm(SUPERVISOR_TOKEN))
+                .post("/ui/board" + FramePortal.query("acme.bitrix24.ru", "ru")).then().statusCode(200)
+                .extract().asString();
+        String row = html.substring(html.indexOf("data-deal=\"" + dealId + "\""));
+
+        for (int click = 0; click < 2; click++) {
+            given().contentType(FORM).formParam("b24c_session", field(html, "b24c_session"))
+                    .formParam("csrf", field(html, "csrf")).formParam("nonce", field(row, "nonce"))
+                    .formParam("dealId", String.valueOf(dealId)).formParam("newResponsible", "8")
+                    .post("/ui/board/reassign").then().statusCode(200);
+        }
+        worker.runDue();
+
+        portal.verify(1, postRequestedFor(urlPathEqualTo("/rest/batch"))
+                .withRequestBody(matchingJsonPath("$.auth", equalTo("service-access")))
+                .withRequestBody(matchingJsonPath("$.cmd.deal", com.github.tomakehurst.wiremock.client.WireMock
+                        .containing("fields[ASSIGNED_BY_ID]=8"))));
+        assertThat(count("SELECT COUNT(*) FROM ui_action WHERE deal_id = " + dealId
+                + " AND action = 'REASSIGN' AND user_id = 9 AND status = 'DONE'")).isEqualTo(1);
+    }
+
+    @Test
     void theAdminPageShowsTheCardWithTheAdminTokenOnly() {
         given().get("/admin/ui/deals/" + dealId).then().statusCode(401);
         portal.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/rest/batch"))
