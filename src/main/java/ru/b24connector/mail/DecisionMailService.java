@@ -14,6 +14,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -74,6 +76,58 @@ public class DecisionMailService {
     @Transactional
     public DecisionMailRequest requestDecisionMail(long dealId, Decision decision, String comment,
                                                    Optional<String> email, String dedupKey) {
+        return store(dealId, decision, comment, email, dedupKey, true);
+    }
+
+    /**
+     * Sends the deal's latest decision mail again, as a new mail with its own key and Message-ID (same decision,
+     * comment and address). The decision itself is not announced again: nothing else reacts to a resend.
+     *
+     * @return empty when the deal has no decision mail to resend
+     */
+    @Transactional
+    public Optional<DecisionMailRequest> resendLatest(long dealId, String dedupKey) {
+        Optional<MailOutbox> latest = outbox.find("dealId = ?1 and kind = ?2 order by id desc", dealId, KIND)
+                .firstResultOptional();
+        return latest.map(last -> store(dealId, last.decision, last.comment,
+                Optional.ofNullable(last.requestedEmail), dedupKey, false));
+    }
+
+    /** A deal's decision mail as people see it: status, time, Message-ID and the start of the text. */
+    public record SentMail(long outboxId, String decision, String comment, String status, String recipient,
+                           String messageId, String subject, String preview, Instant createdAt, Instant sentAt,
+                           String lastError) {
+    }
+
+    /** Decision mails of a deal, oldest first. */
+    public List<SentMail> forDeal(long dealId) {
+        return QuarkusTransaction.requiringNew().call(() -> outbox.list("dealId = ?1 order by id", dealId).stream()
+                .map(m -> new SentMail(m.id, m.decision.name(), m.comment, m.status.name(), m.recipient, m.messageId,
+                        m.subject, preview(m.body), m.createdAt, m.sentAt, m.lastError)).toList());
+    }
+
+    /** When each deal got its first decision mail, for mails requested since {@code since}. */
+    public Map<Long, Instant> firstDecisionSince(Instant since) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Map<Long, Instant> first = new java.util.HashMap<>();
+            outbox.list("kind = ?1 and createdAt >= ?2", KIND, since)
+                    .forEach(m -> first.merge(m.dealId, m.createdAt, (a, b) -> a.isBefore(b) ? a : b));
+            return first;
+        });
+    }
+
+    private static String preview(String html) {
+        if (html == null) {
+            return "";
+        }
+        String text = html.replaceAll("(?s)<style.*?</style>", " ").replaceAll("<[^>]*>", " ")
+                .replace("&nbsp;", " ").replace("&laquo;", "«").replace("&raquo;", "»").replace("&quot;", "\"")
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replaceAll("\\s+", " ").trim();
+        return text.length() <= 300 ? text : text.substring(0, 299) + "…";
+    }
+
+    private DecisionMailRequest store(long dealId, Decision decision, String comment, Optional<String> email,
+                                      String dedupKey, boolean announce) {
         if (dedupKey == null || dedupKey.isBlank() || dedupKey.length() > 255) {
             throw new IllegalArgumentException("dedupKey must be 1 to 255 characters");
         }
@@ -96,7 +150,9 @@ public class DecisionMailService {
             return new DecisionMailRequest(row.id, row.messageId, true);
         }
         jobs.enqueue(JOB_TYPE, dedupKey, new SendJob(row.id), null, null);
-        decisions.fire(new DealerDecisionRecorded(dealId, decision, comment, dedupKey));
+        if (announce) {
+            decisions.fire(new DealerDecisionRecorded(dealId, decision, comment, dedupKey));
+        }
         return new DecisionMailRequest(row.id, messageId, false);
     }
 

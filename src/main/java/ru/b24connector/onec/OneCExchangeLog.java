@@ -230,6 +230,37 @@ public class OneCExchangeLog {
         });
     }
 
+    /** Log entries of a deal (its own id, or its 1C document's ref), oldest first. */
+    public List<OneCExchange> forDeal(long dealId, int limit) {
+        Optional<String> ref = reclamationOfDeal(dealId).map(o -> o.ref);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<OneCExchange> entries = em.createQuery("from OneCExchange where dealId = :d or (kind = :k and ref = :r) "
+                            + "order by id", OneCExchange.class).setParameter("d", dealId)
+                    .setParameter("k", OneCRecords.Kind.RECLAMATION).setParameter("r", ref.orElse("-"))
+                    .setMaxResults(limit).getResultList();
+            entries.forEach(em::detach);
+            return entries;
+        });
+    }
+
+    /** The newest version of the 1C document a deal was opened for, as received; empty for other deals. */
+    public Optional<OneCRecords.Reclamation> reclamationRecordOfDeal(long dealId) {
+        return reclamationOfDeal(dealId).filter(o -> o.payload != null).flatMap(o -> {
+            try {
+                return Optional.of(json.readValue(o.payload, OneCRecords.Reclamation.class));
+            } catch (java.io.IOException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** When each 1C reclamation the service knows was first received since {@code since}. */
+    public List<java.time.Instant> reclamationsReceivedSince(java.time.Instant since) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                        "select createdAt from OneCObject where kind = :k and createdAt >= :s", java.time.Instant.class)
+                .setParameter("k", OneCRecords.Kind.RECLAMATION).setParameter("s", since).getResultList());
+    }
+
     /** The object row, detached; empty when the service never received it. */
     public Optional<OneCObject> object(OneCRecords.Kind kind, String ref) {
         return QuarkusTransaction.requiringNew().call(() -> {

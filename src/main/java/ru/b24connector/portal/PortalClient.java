@@ -143,6 +143,39 @@ public class PortalClient {
         return new BatchResult(methods, results, errors, totals, nexts);
     }
 
+    /**
+     * Runs one {@code batch} call (at most 50 commands) with a portal user's own access token (a frame's
+     * {@code AUTH_ID}) against the installed portal's stored REST endpoint, never an address the caller names. The
+     * commands run with that user's rights. Paced by the same limiter; not refreshed, not resent: an expired or
+     * forged token comes out as {@link PortalException.TokenExpired} or {@link PortalException.Rejected}.
+     */
+    public BatchResult batchAsUser(String accessToken, PortalBatch batch) {
+        PortalCredentials.Installation installed = credentials.installation().orElseThrow(() ->
+                new PortalException.NotConfigured("batch", "the local application is not installed"));
+        List<List<PortalBatch.Command>> chunks = batch.chunks();
+        if (chunks.size() != 1) {
+            throw new IllegalArgumentException("a user's batch is one call of 1 to 50 commands");
+        }
+        Map<String, String> methods = new LinkedHashMap<>();
+        Map<String, String> cmd = new LinkedHashMap<>();
+        List<String> billed = new ArrayList<>();
+        for (PortalBatch.Command command : chunks.get(0)) {
+            cmd.put(command.key(), command.query());
+            methods.put(command.key(), command.method());
+            billed.add(command.method());
+        }
+        ObjectNode body = json.valueToTree(Map.of("halt", 0, "cmd", cmd));
+        body.put("auth", accessToken);
+        JsonNode result = transport.send(installed.clientEndpoint(), "batch", body, Billing.waiting(billed)).result();
+        health.reached(clock.instant());
+        Map<String, JsonNode> results = new HashMap<>();
+        Map<String, PortalException.CommandFailed> errors = new HashMap<>();
+        Map<String, Integer> totals = new HashMap<>();
+        Map<String, Integer> nexts = new HashMap<>();
+        collect(result, chunks.get(0), results, errors, totals, nexts);
+        return new BatchResult(methods, results, errors, totals, nexts);
+    }
+
     /** All rows of a list method, page by page ({@code start} = the previous {@code next}). */
     public List<JsonNode> list(String method, Map<String, ?> params) {
         List<JsonNode> rows = new ArrayList<>();

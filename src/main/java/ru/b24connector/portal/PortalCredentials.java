@@ -112,6 +112,23 @@ public class PortalCredentials {
         cached = new Snapshot(received.clientEndpoint, received.accessToken, received.expiresAt);
     }
 
+    /** The installed portal (OAuth mode): its id, domain, REST endpoint and the application token it sent. */
+    public record Installation(String memberId, String domain, String clientEndpoint, String applicationToken) {
+        @Override
+        public String toString() {
+            return "Installation[" + memberId + ", " + domain + "]";
+        }
+    }
+
+    /** The installation, if the local application is installed (OAuth mode only). */
+    public Optional<Installation> installation() {
+        if (!oauthMode()) {
+            return Optional.empty();
+        }
+        return QuarkusTransaction.requiringNew().call(() -> tokens.findCurrent()
+                .map(t -> new Installation(t.memberId, t.domain, t.clientEndpoint, t.applicationToken)));
+    }
+
     /** The application token stored at installation, if any. */
     public Optional<String> storedApplicationToken() {
         return QuarkusTransaction.requiringNew().call(() -> tokens.findCurrent().map(t -> t.applicationToken));

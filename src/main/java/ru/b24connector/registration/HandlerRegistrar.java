@@ -89,6 +89,7 @@ public class HandlerRegistrar {
         List<String> changes = new ArrayList<>();
         reconcileEvents(changes);
         reconcileRobots(changes);
+        reconcilePlacements(changes);
         Log.infof("Registration reconciled: %s", changes.isEmpty() ? "nothing to change" : String.join(", ", changes));
         return new Report("oauth", changes, null);
     }
@@ -195,6 +196,43 @@ public class HandlerRegistrar {
         }
     }
 
+    /** A placement the service binds: the deal-card tab and the supervisor's board in the left menu. */
+    record Placement(String code, String path, String titleRu, String titleEn) {
+    }
+
+    static final List<Placement> PLACEMENTS = List.of(
+            new Placement("CRM_DEAL_DETAIL_TAB", "/ui/card", "Рекламация", "Reclamation"),
+            new Placement("LEFT_MENU", "/ui/board", "Доска рекламаций", "Reclamation board"));
+
+    /** Binds the placements that are missing or differ; unbinds ours that are no longer wanted. */
+    private void reconcilePlacements(List<String> changes) {
+        Set<String> kept = new LinkedHashSet<>();
+        for (JsonNode bound : PortalClient.itemsOf(portal.call("placement.get", Map.of()))) {
+            String code = bound.path("placement").asText();
+            String handler = bound.path("handler").asText();
+            if (!handler.startsWith(base())) {
+                continue; // someone else's handler
+            }
+            Optional<Placement> wanted = PLACEMENTS.stream()
+                    .filter(p -> p.code().equals(code) && url(p.path()).equals(handler)).findFirst();
+            if (wanted.isPresent() && wanted.get().titleRu().equals(bound.path("title").asText())
+                    && !kept.contains(code)) {
+                kept.add(code);
+            } else {
+                portal.call("placement.unbind", Map.of("PLACEMENT", code, "HANDLER", handler));
+                changes.add("unbound placement " + code);
+            }
+        }
+        for (Placement p : PLACEMENTS) {
+            if (!kept.contains(p.code())) {
+                portal.call("placement.bind", Map.of("PLACEMENT", p.code(), "HANDLER", url(p.path()),
+                        "TITLE", p.titleRu(), "LANG_ALL", Map.of("ru", Map.of("TITLE", p.titleRu()),
+                                "en", Map.of("TITLE", p.titleEn()))));
+                changes.add("bound placement " + p.code());
+            }
+        }
+    }
+
     /** {@code bizproc.robot.add} fields of a robot (without CODE). */
     Map<String, Object> robotFields(Robot robot) {
         RobotDefinition definition = robot.definition();
@@ -237,7 +275,8 @@ public class HandlerRegistrar {
                 + "events, an administrator creates an outgoing webhook (Developer resources > Other > Outgoing "
                 + "webhook) with URL " + url("/b24/events") + " and the events " + String.join(", ", wantedEvents())
                 + ", and sets B24_APPLICATION_TOKEN to the application token it shows. Robots need OAuth mode "
-                + "(B24_CLIENT_ID, B24_CLIENT_SECRET).";
+                + "(B24_CLIENT_ID, B24_CLIENT_SECRET). The deal-card tab and the supervisor's board cannot be bound "
+                + "either (placement.bind needs an application); cards are at GET /admin/ui/deals/{id}.";
     }
 
     private String base() {

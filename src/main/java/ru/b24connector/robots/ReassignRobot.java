@@ -43,8 +43,18 @@ public class ReassignRobot implements Robot {
 
     @Override
     public RobotResult run(RobotCall call) {
-        long dealId = call.dealId();
         long newResponsible = call.user("new_responsible");
+        int moved = reassign(call.dealId(), newResponsible);
+        return RobotResult.of(Map.of("moved_tasks", moved), "Deal and " + moved + " task(s) moved to user " + newResponsible);
+    }
+
+    /**
+     * Moves the deal and the service's open tasks on it to {@code newResponsible} and tells both managers, in one
+     * batch; the robot and the supervisor's board both hand claims over this way.
+     *
+     * @return how many tasks moved
+     */
+    public int reassign(long dealId, long newResponsible) {
         JsonNode deal = portal.call("crm.deal.get", Map.of("id", dealId));
         long previous = deal.path("ASSIGNED_BY_ID").asLong();
         String title = deal.path("TITLE").asText("#" + dealId);
@@ -72,6 +82,6 @@ public class ReassignRobot implements Robot {
                 moved++;
             }
         }
-        return RobotResult.of(Map.of("moved_tasks", moved), "Deal and " + moved + " task(s) moved to user " + newResponsible);
+        return moved;
     }
 }

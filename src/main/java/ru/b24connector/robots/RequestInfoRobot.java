@@ -36,6 +36,7 @@ public class RequestInfoRobot implements Robot, JobHandler {
 
     static final String ANSWER_JOB = "robot.request_info.finish";
     private static final String KEY_PREFIX = "robot:request_info:";
+    private static final String CARD_PREFIX = "card:request_info:";
 
     @Inject
     TaskService tasks;
@@ -90,9 +91,8 @@ public class RequestInfoRobot implements Robot, JobHandler {
         String question = call.required("question");
         long askUser = call.user("ask_user");
         int hours = call.integer("deadline_hours", 1, 24 * 365, 24);
-        TrackedTask task = tasks.create(new TaskSpec(KEY_PREFIX + call.eventToken(), "robot:request_info", dealId,
-                "Вопрос по сделке #" + dealId, question + "\n\nОтветьте комментарием к задаче и завершите её.",
-                askUser, clock.instant().plus(Duration.ofHours(hours)), call.userId().orElse(null)));
+        TrackedTask task = askTask(KEY_PREFIX + call.eventToken(), "robot:request_info", dealId, question, askUser,
+                hours, call.userId().orElse(null));
         Instant expires = call.timeoutSeconds() > 0
                 ? Instant.ofEpochSecond(call.receivedAtEpochSecond()).plusSeconds(call.timeoutSeconds()) : null;
         QuarkusTransaction.requiringNew().run(() -> {
@@ -115,9 +115,54 @@ public class RequestInfoRobot implements Robot, JobHandler {
         return RobotResult.later();
     }
 
+    /**
+     * Asks a colleague about an item of the deal the way the robot does (a task with the question; the answer, the
+     * colleague's comment when the task is completed, goes on the deal's timeline and into the wait row), for a
+     * person asking from the deal card. Idempotent by {@code key}: one click asks once.
+     *
+     * @param itemIndex the claim's item (0-based), or null for the whole deal
+     * @param askedBy   the portal user who asked
+     */
+    public void ask(String key, long dealId, Integer itemIndex, String question, long askUser, int hours, long askedBy) {
+        Instant now = clock.instant();
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "INSERT IGNORE INTO robot_wait (inbox_id, task_id, deal_id, item_index, ask_user, asked_by, "
+                                + "question_key, question, status, created_at, updated_at, version) "
+                                + "VALUES (NULL, 0, ?1, ?2, ?3, ?4, ?5, ?6, 'WAITING', ?7, ?7, 0)")
+                .setParameter(1, dealId).setParameter(2, itemIndex).setParameter(3, askUser).setParameter(4, askedBy)
+                .setParameter(5, key).setParameter(6, question).setParameter(7, java.sql.Timestamp.from(now))
+                .executeUpdate());
+        TrackedTask task = askTask(CARD_PREFIX + key, "card:request_info", dealId, question, askUser, hours, askedBy);
+        QuarkusTransaction.requiringNew().run(() -> em.createQuery(
+                        "update RobotWait set taskId = :t, updatedAt = :now where questionKey = :k and taskId = 0")
+                .setParameter("t", task.taskId).setParameter("now", clock.instant()).setParameter("k", key)
+                .executeUpdate());
+    }
+
+    /** A question about a deal and where it stands. */
+    public record Question(long id, Integer itemIndex, String question, Long askedBy, long askUser, Long taskId,
+                           String status, String answer, Instant askedAt, Instant updatedAt, boolean fromRobot) {
+    }
+
+    /** Questions asked about a deal (by robots and from the card), oldest first. */
+    public List<Question> questionsOf(long dealId) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                        "from RobotWait where dealId = :d order by id", RobotWait.class).setParameter("d", dealId)
+                .getResultList().stream().map(w -> new Question(w.id, w.itemIndex, w.question, w.askedBy, w.askUser,
+                        w.taskId == 0 ? null : w.taskId, w.status.name(), w.answer, w.createdAt, w.updatedAt,
+                        w.inboxId != null)).toList());
+    }
+
+    private TrackedTask askTask(String key, String source, long dealId, String question, long askUser, int hours,
+                                Long createdBy) {
+        return tasks.create(new TaskSpec(key, source, dealId, "Вопрос по сделке #" + dealId,
+                question + "\n\nОтветьте комментарием к задаче и завершите её.", askUser,
+                clock.instant().plus(Duration.ofHours(hours)), createdBy));
+    }
+
     /** The asked task is done: finish the robot run in a job of its own, so a failure is retried. */
     void onTaskCompleted(@Observes TaskService.TaskCompleted completed) {
-        if (completed.dedupKey().startsWith(KEY_PREFIX)) {
+        if (completed.dedupKey().startsWith(KEY_PREFIX) || completed.dedupKey().startsWith(CARD_PREFIX)) {
             jobs.enqueue(ANSWER_JOB, "task:" + completed.taskId(), Map.of("taskId", completed.taskId()));
         }
     }
@@ -155,11 +200,11 @@ public class RequestInfoRobot implements Robot, JobHandler {
         if (wait == null || wait.status != RobotWait.Status.WAITING) {
             return; // finished already (answered, or timed out)
         }
-        RobotCall call = robots.load(inbox.find(wait.inboxId)
+        RobotCall call = wait.inboxId == null ? null : robots.load(inbox.find(wait.inboxId)
                 .orElseThrow(() -> new PermanentJobFailure("robot call " + wait.inboxId + " is gone")));
         // answer the portal first, then record it: a crash in between re-sends, and the portal refuses a
         // second answer for the same event token, which RobotService treats as done
-        if (payload.path("timeout").asBoolean()) {
+        if (payload.path("timeout").asBoolean() && call != null) {
             robots.answer(call, RobotResult.of(Map.of("answer", ""),
                     "No answer from user " + wait.askUser + " before the robot's timeout"));
             finish(wait, RobotWait.Status.TIMED_OUT, null);
@@ -170,7 +215,9 @@ public class RequestInfoRobot implements Robot, JobHandler {
                 "ENTITY_ID", wait.dealId, "ENTITY_TYPE", "deal",
                 "COMMENT", "Вопрос: " + wait.question + "\nОтвет ([USER=" + wait.askUser + "]): " + answer)));
         portal.batch(comment).result("qa");
-        robots.answer(call, RobotResult.of(Map.of("answer", answer), "Answered by user " + wait.askUser));
+        if (call != null) {
+            robots.answer(call, RobotResult.of(Map.of("answer", answer), "Answered by user " + wait.askUser));
+        }
         finish(wait, RobotWait.Status.ANSWERED, answer);
     }
 

@@ -23,9 +23,9 @@ public class RobotWait {
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
-    /** The robot call (its inbox row holds the event token). */
+    /** The robot call (its inbox row holds the event token); null for a question asked from the deal card. */
     @Column(name = "inbox_id")
-    public long inboxId;
+    public Long inboxId;
 
     @Column(name = "task_id")
     public long taskId;
@@ -33,8 +33,20 @@ public class RobotWait {
     @Column(name = "deal_id")
     public long dealId;
 
+    /** Item of the claim the question is about (0-based); null: the whole deal. */
+    @Column(name = "item_index")
+    public Integer itemIndex;
+
     @Column(name = "ask_user")
     public long askUser;
+
+    /** Portal user who asked from the card; null for a robot run. */
+    @Column(name = "asked_by")
+    public Long askedBy;
+
+    /** Key of a card question (one per click); null for a robot run. */
+    @Column(name = "question_key")
+    public String questionKey;
 
     public String question;
 

@@ -88,6 +88,11 @@ public class TaskService {
         return QuarkusTransaction.requiringNew().call(() -> tasks.openForDeal(dealId));
     }
 
+    /** Every task the service created on a deal, open or done, oldest first. */
+    public List<TrackedTask> allForDeal(long dealId) {
+        return QuarkusTransaction.requiringNew().call(() -> tasks.list("dealId = ?1 order by id", dealId));
+    }
+
     public Optional<TrackedTask> findByKey(String dedupKey) {
         return QuarkusTransaction.requiringNew().call(() -> tasks.findByKey(dedupKey));
     }

@@ -113,11 +113,47 @@ class OAuthModeTests {
         assertThat(stored.accessToken).isEqualTo("new-access");
     }
 
+    /** {@code placement.get} once the tab and the board are bound (reference/bitrix24-placements.md §1). */
+    private static final String BOUND_PLACEMENTS = "[{\"placement\":\"CRM_DEAL_DETAIL_TAB\",\"userId\":0,"
+            + "\"handler\":\"https://connector.example.ru/ui/card\",\"options\":[],\"title\":\"Рекламация\","
+            + "\"description\":\"\",\"langAll\":{\"ru\":{\"TITLE\":\"Рекламация\"},\"en\":{\"TITLE\":\"Reclamation\"}}},"
+            + "{\"placement\":\"LEFT_MENU\",\"userId\":0,\"handler\":\"https://connector.example.ru/ui/board\","
+            + "\"options\":[],\"title\":\"Доска рекламаций\",\"description\":\"\",\"langAll\":{}}]";
+
+    @Test
+    void registrationBindsTheTabAndTheBoardOnceAcrossRestarts() {
+        portal.stubFor(post(urlPathEqualTo("/rest/event.get")).willReturn(ok("[]")));
+        portal.stubFor(post(urlPathEqualTo("/rest/bizproc.robot.list")).willReturn(ok("[]")));
+        portal.stubFor(post(urlPathMatching("/rest/(event\\.bind|bizproc\\.robot\\.add)")).willReturn(ok("true")));
+        portal.stubFor(post(urlPathEqualTo("/rest/placement.get")).inScenario("placements")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willReturn(ok("[]")));
+        portal.stubFor(post(urlPathEqualTo("/rest/placement.bind")).inScenario("placements")
+                .willReturn(ok("true")).willSetStateTo("bound"));
+        portal.stubFor(post(urlPathEqualTo("/rest/placement.get")).inScenario("placements")
+                .whenScenarioStateIs("bound").willReturn(ok(BOUND_PLACEMENTS)));
+
+        for (int start = 0; start < 3; start++) { // the first start and two restarts: registration runs at each
+            registrar.reconcile();
+        }
+
+        portal.verify(2, postRequestedFor(urlPathEqualTo("/rest/placement.bind")));
+        portal.verify(1, postRequestedFor(urlPathEqualTo("/rest/placement.bind"))
+                .withRequestBody(matchingJsonPath("$.PLACEMENT", containing("CRM_DEAL_DETAIL_TAB")))
+                .withRequestBody(matchingJsonPath("$.HANDLER", containing("https://connector.example.ru/ui/card")))
+                .withRequestBody(matchingJsonPath("$.TITLE", containing("Рекламация")))
+                .withRequestBody(matchingJsonPath("$.LANG_ALL.en.TITLE", containing("Reclamation"))));
+        portal.verify(1, postRequestedFor(urlPathEqualTo("/rest/placement.bind"))
+                .withRequestBody(matchingJsonPath("$.PLACEMENT", containing("LEFT_MENU")))
+                .withRequestBody(matchingJsonPath("$.HANDLER", containing("https://connector.example.ru/ui/board"))));
+        portal.verify(0, postRequestedFor(urlPathEqualTo("/rest/placement.unbind")));
+    }
+
     @Test
     void registrationIsIdempotent() {
         portal.stubFor(post(urlPathEqualTo("/rest/event.get")).inScenario("reg").willReturn(ok("[]")));
         portal.stubFor(post(urlPathEqualTo("/rest/bizproc.robot.list")).inScenario("reg").willReturn(ok("[]")));
-        portal.stubFor(post(urlPathMatching("/rest/(event\\.bind|bizproc\\.robot\\.add)")).willReturn(ok("true")));
+        portal.stubFor(post(urlPathEqualTo("/rest/placement.get")).willReturn(ok("[]")));
+        portal.stubFor(post(urlPathMatching("/rest/(event\\.bind|bizproc\\.robot\\.add|placement\\.bind)")).willReturn(ok("true")));
 
         HandlerRegistrar.Report first = registrar.reconcile();
 
@@ -142,11 +178,12 @@ class OAuthModeTests {
         first.changes().stream().filter(c -> c.startsWith("added robot ")).forEach(c ->
                 codes.append(codes.length() > 1 ? "," : "").append('"').append(c.substring(12)).append('"'));
         portal.stubFor(post(urlPathEqualTo("/rest/bizproc.robot.list")).willReturn(ok(codes.append("]").toString())));
+        portal.stubFor(post(urlPathEqualTo("/rest/placement.get")).willReturn(ok(BOUND_PLACEMENTS)));
 
         HandlerRegistrar.Report second = registrar.reconcile();
 
         assertThat(second.changes()).isEmpty();
         assertThat(portal.findAll(anyRequestedFor(urlPathMatching("/rest/.*"))))
-                .extracting(r -> r.getUrl()).containsOnly("/rest/event.get", "/rest/bizproc.robot.list");
+                .extracting(r -> r.getUrl()).containsOnly("/rest/event.get", "/rest/bizproc.robot.list", "/rest/placement.get");
     }
 }

@@ -1,0 +1,327 @@
+package ru.b24connector.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import ru.b24connector.mail.DecisionMailService;
+import ru.b24connector.onec.OneCExchange;
+import ru.b24connector.onec.OneCExchangeLog;
+import ru.b24connector.onec.OneCRecords;
+import ru.b24connector.portal.BatchResult;
+import ru.b24connector.portal.PortalClient;
+import ru.b24connector.process.DealStays;
+import ru.b24connector.reclamation.ClaimQueries;
+import ru.b24connector.reclamation.ReclamationRequest;
+import ru.b24connector.robots.RequestInfoRobot;
+import ru.b24connector.tasks.TaskService;
+import ru.b24connector.tasks.TrackedTask;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Puts one deal's story together from the services that own it (claims, Q&A, tasks, mails, 1C, process) and what
+ * the opening read from the portal; reads no repository of another feature and calls the portal never.
+ */
+@ApplicationScoped
+public class CardPage {
+
+    /** Photo links stay valid this long (the page may stay open in the portal). */
+    private static final Duration PHOTO_LINK = Duration.ofHours(1);
+
+    /**
+     * A built card is reused this briefly (openings of the same card in a burst read the tables once); an action on
+     * the deal drops it at once, so what someone just did is never hidden.
+     */
+    private static final Duration VIEW_REUSE = Duration.ofSeconds(3);
+
+    private final TimedCache<CardView> views = new TimedCache<>(2_000);
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> building = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Inject
+    ClaimQueries claims;
+
+    @Inject
+    OneCExchangeLog onec;
+
+    @Inject
+    RequestInfoRobot questions;
+
+    @Inject
+    TaskService tasks;
+
+    @Inject
+    DecisionMailService mails;
+
+    @Inject
+    DealStays stays;
+
+    @Inject
+    CardActions actions;
+
+    @Inject
+    UiSessions sessions;
+
+    @Inject
+    Formats f;
+
+    @Inject
+    Clock clock;
+
+    /** The card of {@code dealId}; {@code read} holds the portal's commands {@code deal}, {@code users} and {@code rows}. */
+    public CardView build(long dealId, Optional<BatchResult> read, Texts t) {
+        String key = dealId + "|" + t.lang() + "|" + read.map(System::identityHashCode).orElse(0);
+        Optional<CardView> built = views.get(key, clock);
+        if (built.isPresent()) {
+            return built.get();
+        }
+        // openings of the same card at the same moment build it once; the others wait for that one
+        Object lock = building.computeIfAbsent(key, k -> new Object());
+        synchronized (lock) {
+            try {
+                built = views.get(key, clock);
+                if (built.isPresent()) {
+                    return built.get();
+                }
+                CardView view = assemble(dealId, read, t);
+                views.put(key, view, VIEW_REUSE, clock);
+                return view;
+            } finally {
+                building.remove(key, lock);
+            }
+        }
+    }
+
+    /** Drops the deal's built cards (after an action on it). */
+    public void forget(long dealId) {
+        views.removeIf(k -> k.startsWith(dealId + "|"));
+    }
+
+    private CardView assemble(long dealId, Optional<BatchResult> read, Texts t) {
+        JsonNode deal = read.filter(r -> r.succeeded("deal")).map(r -> r.result("deal")).orElse(null);
+        Map<Long, String> names = users(read);
+        Optional<ClaimQueries.Claim> claim = claims.ofDeal(dealId);
+        Optional<OneCRecords.Reclamation> doc = claim.isPresent() ? Optional.empty() : onec.reclamationRecordOfDeal(dealId);
+        List<RequestInfoRobot.Question> asked = questions.questionsOf(dealId);
+        List<TrackedTask> dealTasks = tasks.allForDeal(dealId);
+        List<DecisionMailService.SentMail> sent = mails.forDeal(dealId);
+        List<OneCExchange> exchange = onec.forDeal(dealId, 100);
+        List<UiAction> clicks = actions.ofDeal(dealId);
+        Optional<DealStays.Stay> stay = stays.of(dealId);
+        names.putAll(clickers(clicks));
+
+        String company = "", inn = "", number = "", channel = t.get("channel.manual"), claimText = "";
+        Instant received = null;
+        List<String> dealerQuestions = List.of();
+        List<CardView.Item> items = new ArrayList<>();
+        if (claim.isPresent()) {
+            ReclamationRequest r = claim.get().request();
+            company = r.dealer().companyName();
+            inn = r.dealer().inn();
+            number = r.dealerClaimId();
+            channel = t.get("channel.dealer");
+            claimText = r.claimText();
+            received = claim.get().receivedAt();
+            dealerQuestions = r.questions() == null ? List.of() : r.questions();
+            for (int i = 0; i < r.items().size(); i++) {
+                ReclamationRequest.Item item = r.items().get(i);
+                items.add(new CardView.Item(i, i + 1, item.productName(), nz(item.sku()), nz(item.serialNumber()),
+                        String.valueOf(item.quantity()), nz(item.defectDescription()),
+                        photoLinks(dealId, i, item.photos() == null ? 0 : item.photos().size()),
+                        itemQuestions(asked, clicks, i, names, dealTasks, t)));
+            }
+        } else if (doc.isPresent()) {
+            OneCRecords.Reclamation d = doc.get();
+            company = d.counterparty() == null ? "" : nz(d.counterparty().name());
+            inn = d.counterparty() == null ? "" : nz(d.counterparty().inn());
+            number = nz(d.number());
+            channel = t.get("channel.onec");
+            claimText = nz(d.description());
+            received = onec.reclamationOfDeal(dealId).map(o -> o.createdAt).orElse(null);
+            List<OneCRecords.Line> lines = d.lines() == null ? List.of() : d.lines();
+            for (int i = 0; i < lines.size(); i++) {
+                OneCRecords.Line l = lines.get(i);
+                items.add(new CardView.Item(i, i + 1, nz(l.productName()), nz(l.productArticle()),
+                        l.serialNumbers() == null ? "" : String.join(", ", l.serialNumbers()), plain(l.quantity()),
+                        nz(l.defect()), List.of(), itemQuestions(asked, clicks, i, names, dealTasks, t)));
+            }
+        } else if (read.isPresent() && read.get().succeeded("rows")) {
+            int i = 0;
+            for (JsonNode row : PortalClient.itemsOf(read.get().result("rows"))) {
+                items.add(new CardView.Item(i, i + 1, row.path("PRODUCT_NAME").asText(""), "", "",
+                        row.path("QUANTITY").asText(""), "", List.of(), itemQuestions(asked, clicks, i, names, dealTasks, t)));
+                i++;
+            }
+        }
+        if (received == null && deal != null) {
+            received = parse(deal.path("DATE_CREATE").asText(null));
+        }
+        String stageId = deal != null ? deal.path("STAGE_ID").asText("") : stay.map(DealStays.Stay::stageId).orElse("");
+        int category = deal != null ? deal.path("CATEGORY_ID").asInt(0) : stay.map(DealStays.Stay::categoryId).orElse(0);
+        String stage = stageId.isEmpty() ? "" : stays.stageTitle(category, stageId).orElse(stageId);
+        String inStage = stay.filter(s -> s.stageId().equals(stageId)).map(s -> Formats.duration(
+                Duration.between(s.enteredAt(), clock.instant()), t)).orElse("");
+        String responsible = deal == null ? "" : name(names, deal.path("ASSIGNED_BY_ID").asLong());
+
+        return new CardView(dealId, deal == null ? "#" + dealId : deal.path("TITLE").asText("#" + dealId), company,
+                inn, number, channel, f.time(received), stage, inStage, responsible, claimText, dealerQuestions, items,
+                itemQuestions(asked, clicks, null, names, dealTasks, t), taskViews(dealTasks, names, t),
+                mailViews(sent, t), onecViews(exchange), history(claim, stay, dealTasks, asked, sent, exchange, clicks,
+                names, stage, t), options(names), !sent.isEmpty(), deal != null);
+    }
+
+    private List<String> photoLinks(long dealId, int item, int count) {
+        List<String> links = new ArrayList<>();
+        long expires = clock.instant().plus(PHOTO_LINK).getEpochSecond();
+        for (int n = 0; n < count; n++) {
+            String path = "/ui/photo/" + dealId + "/" + item + "/" + n;
+            links.add(path + "?exp=" + expires + "&sig=" + sessions.signLink(path, expires));
+        }
+        return links;
+    }
+
+    /** Questions about item {@code item} (null: the whole deal), including clicks whose job has not run yet. */
+    private List<CardView.Question> itemQuestions(List<RequestInfoRobot.Question> asked, List<UiAction> clicks,
+                                                  Integer item, Map<Long, String> names, List<TrackedTask> dealTasks,
+                                                  Texts t) {
+        List<CardView.Question> out = new ArrayList<>();
+        for (RequestInfoRobot.Question q : asked) {
+            if (java.util.Objects.equals(q.itemIndex(), item)) {
+                boolean pending = "WAITING".equals(q.status());
+                String deadline = q.taskId() == null ? "" : dealTasks.stream()
+                        .filter(task -> q.taskId().equals(task.taskId)).findFirst()
+                        .map(task -> f.time(task.deadline)).orElse("");
+                out.add(new CardView.Question(q.question(), q.askedBy() == null ? t.get("qa.robot")
+                        : name(names, q.askedBy()), name(names, q.askUser()), f.time(q.askedAt()),
+                        pending ? "" : nz(q.answer()).isEmpty() ? t.get("qa.noanswer") : q.answer(), pending, deadline,
+                        ""));
+            }
+        }
+        for (UiAction click : clicks) {
+            if (click.action == UiAction.Kind.ASK && click.status == UiAction.Status.QUEUED) {
+                JsonNode p = CardActionsParams.read(click);
+                Integer clickItem = p.hasNonNull("item") ? p.path("item").asInt() : null;
+                if (java.util.Objects.equals(clickItem, item)) {
+                    out.add(new CardView.Question(p.path("question").asText(), nz(click.userName),
+                            name(names, p.path("askUser").asLong()), f.time(click.createdAt), "", true, "",
+                            t.get("qa.sending")));
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<CardView.Task> taskViews(List<TrackedTask> list, Map<Long, String> names, Texts t) {
+        Instant now = clock.instant();
+        return list.stream().map(task -> new CardView.Task(task.title, name(names, task.responsibleId),
+                f.time(task.deadline), t.get("task." + task.status.name()), task.escalationLevel,
+                task.status == TrackedTask.Status.OPEN && task.deadline != null && task.deadline.isBefore(now),
+                task.source)).toList();
+    }
+
+    private List<CardView.Mail> mailViews(List<DecisionMailService.SentMail> sent, Texts t) {
+        return sent.stream().map(m -> new CardView.Mail(t.get("decision." + m.decision()), t.get("mail." + m.status()),
+                f.time(m.sentAt() != null ? m.sentAt() : m.createdAt()), m.messageId(), nz(m.recipient()),
+                nz(m.subject()), m.preview())).toList();
+    }
+
+    private List<CardView.OneC> onecViews(List<OneCExchange> entries) {
+        return entries.stream().map(e -> new CardView.OneC(f.time(e.createdAt), e.direction.name(), e.status.name(),
+                nz(e.number), nz(e.error))).toList();
+    }
+
+    private List<CardView.Event> history(Optional<ClaimQueries.Claim> claim, Optional<DealStays.Stay> stay,
+                                         List<TrackedTask> dealTasks, List<RequestInfoRobot.Question> asked,
+                                         List<DecisionMailService.SentMail> sent, List<OneCExchange> exchange,
+                                         List<UiAction> clicks, Map<Long, String> names, String stage, Texts t) {
+        record Line(Instant at, String what) {
+        }
+        List<Line> lines = new ArrayList<>();
+        claim.ifPresent(c -> lines.add(new Line(c.receivedAt(), t.get("h.received") + " " + c.dealerClaimId())));
+        stay.ifPresent(s -> lines.add(new Line(s.enteredAt(), t.get("h.stage") + " " + stage
+                + (s.previousStageId() == null ? "" : " (" + t.get("h.from") + " " + s.previousStageId() + ")")
+                + "; " + t.get("h.events") + ": " + s.transitions())));
+        for (TrackedTask task : dealTasks) {
+            lines.add(new Line(task.createdAt, t.get("h.task") + " «" + task.title + "» → " + name(names, task.responsibleId)
+                    + (task.source.startsWith("robot:") ? " (" + t.get("h.robot") + " " + task.source.substring(6) + ")" : "")));
+            if (task.escalationLevel > 0) {
+                lines.add(new Line(task.updatedAt, t.get("h.escalated") + " " + task.escalationLevel + ": «" + task.title + "»"));
+            }
+            if (task.completedAt != null) {
+                lines.add(new Line(task.completedAt, t.get("h.done") + " «" + task.title + "»"));
+            }
+        }
+        for (RequestInfoRobot.Question q : asked) {
+            if (!"WAITING".equals(q.status())) {
+                lines.add(new Line(q.updatedAt(), t.get("h.answered") + " " + name(names, q.askUser())));
+            }
+        }
+        for (DecisionMailService.SentMail m : sent) {
+            lines.add(new Line(m.createdAt(), t.get("h.mail") + " " + t.get("decision." + m.decision()) + ", "
+                    + t.get("mail." + m.status())));
+        }
+        for (OneCExchange e : exchange) {
+            lines.add(new Line(e.createdAt, "1C " + e.direction + " " + nz(e.number) + ": " + e.status));
+        }
+        for (UiAction c : clicks) {
+            lines.add(new Line(c.createdAt, nz(c.userName) + ": " + t.get("h.action." + c.action.name())
+                    + " (" + t.get("h.status." + c.status.name()) + ")"));
+        }
+        return lines.stream().filter(l -> l.at() != null).sorted(Comparator.comparing(Line::at))
+                .map(l -> new CardView.Event(f.time(l.at()), l.what())).toList();
+    }
+
+    /** Names of the users the opening read ({@code users}: user.get), by id. */
+    static Map<Long, String> users(Optional<BatchResult> read) {
+        Map<Long, String> names = new LinkedHashMap<>();
+        if (read.isPresent() && read.get().succeeded("users")) {
+            for (JsonNode u : PortalClient.itemsOf(read.get().result("users"))) {
+                String name = (u.path("NAME").asText("") + " " + u.path("LAST_NAME").asText("")).trim();
+                names.put(u.path("ID").asLong(), name.isEmpty() ? "#" + u.path("ID").asText() : name);
+            }
+        }
+        return names;
+    }
+
+    private static Map<Long, String> clickers(List<UiAction> clicks) {
+        Map<Long, String> names = new LinkedHashMap<>();
+        clicks.forEach(c -> {
+            if (c.userName != null) {
+                names.putIfAbsent(c.userId, c.userName);
+            }
+        });
+        return names;
+    }
+
+    private static List<CardView.Option> options(Map<Long, String> names) {
+        return names.entrySet().stream().map(e -> new CardView.Option(e.getKey(), e.getValue())).toList();
+    }
+
+    static String name(Map<Long, String> names, long id) {
+        return id <= 0 ? "" : names.getOrDefault(id, "#" + id);
+    }
+
+    private static Instant parse(String portalTime) {
+        try {
+            return portalTime == null || portalTime.isBlank() ? null : java.time.OffsetDateTime.parse(portalTime).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String plain(BigDecimal n) {
+        return n == null ? "" : n.stripTrailingZeros().toPlainString();
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

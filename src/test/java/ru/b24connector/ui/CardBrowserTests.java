@@ -1,0 +1,196 @@
+package ru.b24connector.ui;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import ru.b24connector.testsupport.OAuthModeProfile;
+import ru.b24connector.testsupport.PortalForms;
+import ru.b24connector.testsupport.PortalWireMock;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static ru.b24connector.testsupport.PortalStubs.ok;
+
+/**
+ * A real browser (headless Chromium from the OS packages, driven by Selenium) opens the tab and the board the way
+ * the portal does: a page on the portal's origin POSTs the frame data into an iframe. Screenshots go to
+ * {@code target/screenshots/}.
+ */
+@QuarkusTest
+@TestProfile(OAuthModeProfile.class)
+class CardBrowserTests {
+
+    private static final Path SHOTS = Path.of("target", "screenshots");
+    private static WebDriver browser;
+    private static Path profile;
+
+    WireMockServer portal = PortalWireMock.server();
+
+    @TestHTTPResource("/")
+    URL service;
+
+    @Inject
+    PlacementGate gate;
+
+    long dealId;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        profile = Files.createTempDirectory("chromium-profile");
+        ChromeDriverService driver = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(System.getProperty("chromedriver", "/usr/bin/chromedriver")))
+                .usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(System.getProperty("chromium", "/usr/bin/chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--lang=ru-RU", "--user-data-dir=" + profile.toAbsolutePath());
+        browser = new ChromeDriver(driver, options);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @BeforeEach
+    void installAndSeed() {
+        gate.forget();
+        FramePortal.install(portal);
+        dealId = CardFixtures.newDealId();
+        CardFixtures.story(dealId, true);
+        CardFixtures.waitingClaim("WAIT-" + dealId);
+        String deal = FramePortal.deal(dealId, "Рекламация TS-" + dealId, "C3:PREPARATION", 7);
+        FramePortal.stubUsers(portal, deal, "[" + deal + "]");
+        portal.stubFor(post(urlPathEqualTo("/rest/tasks.task.add")).willReturn(ok("{\"task\":{\"id\":\"" + (dealId + 7) + "\"}}")));
+    }
+
+    @Test
+    void theCardShowsTheStoryAsksAQuestionAndShowsDealerTextAsText() throws IOException {
+        browser.manage().window().setSize(new Dimension(1000, 2500));
+        framed("/crm/deal/details/" + dealId + "/", "/ui/card", FramePortal.MANAGER_TOKEN, "CRM_DEAL_DETAIL_TAB",
+                "{\"ID\":\"" + dealId + "\"}");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(ExpectedConditions.frameToBeAvailableAndSwitchToIt("app"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("card")));
+
+        String page = browser.findElement(By.tagName("body")).getText();
+        assertThat(page).contains("Редуктор GBX-24", "GBX-24-0017731", "Какой момент затяжки сальника?",
+                "25 Н·м по паспорту", "Ожидает ответа", "Проверить комплектность", "уровень 1",
+                "Решение по претензии TS", "<m" + dealId + "@b24-connector.test>", "РК-000123");
+        // the dealer's script and markup are characters on the page, nothing ran
+        assertThat(browser.findElement(By.id("claim-text")).getText()).isEqualTo(CardFixtures.XSS_TEXT);
+        assertThat(browser.findElement(By.cssSelector("#item-1 .product")).getText()).isEqualTo(CardFixtures.XSS_NAME);
+        assertThat(browser.findElements(By.cssSelector("img[src='x']"))).isEmpty();
+        assertThat(ExpectedConditions.alertIsPresent().apply(browser)).isNull();
+        // the photo comes through the service
+        WebElement photo = browser.findElement(By.cssSelector("#item-0 .photos img"));
+        assertThat(((Number) ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("return arguments[0].naturalWidth", photo)).intValue()).isEqualTo(16);
+
+        new Select(browser.findElement(By.id("ask-item"))).selectByValue("0");
+        new Select(browser.findElement(By.id("ask-user"))).selectByVisibleText("Олег Смирнов");
+        browser.findElement(By.id("ask-question")).sendKeys("Пришлите фото сальника крупным планом");
+        browser.findElement(By.id("ask-submit")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("notice")));
+
+        WebElement firstItem = browser.findElement(By.id("item-0"));
+        assertThat(firstItem.getText()).contains("Пришлите фото сальника крупным планом", "Мария Иванова → Олег Смирнов",
+                "Ожидает ответа");
+        browser.switchTo().defaultContent();
+        screenshot("card.png");
+    }
+
+    @Test
+    void theBoardShowsTheClaimsAndFilters() throws IOException {
+        browser.manage().window().setSize(new Dimension(1000, 1100));
+        framed("/marketplace/app/1/", "/ui/board", FramePortal.SUPERVISOR_TOKEN, "LEFT_MENU", "{\"URI\":\"/\"}");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(ExpectedConditions.frameToBeAvailableAndSwitchToIt("app"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("board")));
+
+        String page = browser.findElement(By.tagName("body")).getText();
+        assertThat(page).contains("Рекламация TS-" + dealId, "Мария Иванова", "Проверить комплектность",
+                "WAIT-" + dealId, "Медиана времени до решения");
+        assertThat(browser.findElements(By.cssSelector(".chart svg rect"))).isNotEmpty();
+        browser.switchTo().defaultContent();
+        screenshot("board.png");
+        browser.switchTo().frame("app");
+
+        new Select(browser.findElement(By.id("f-manager"))).selectByVisibleText("Олег Смирнов");
+        browser.findElement(By.id("f-apply")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("open-total"), "0"));
+        assertThat(browser.findElement(By.id("board")).getText()).doesNotContain("Рекламация TS-" + dealId);
+
+        new Select(browser.findElement(By.id("f-manager"))).selectByVisibleText("Мария Иванова");
+        browser.findElement(By.id("f-dealer")).sendKeys("Техноснаб");
+        browser.findElement(By.id("f-apply")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("open-total"), "1"));
+        assertThat(browser.findElement(By.id("board")).getText()).contains("Рекламация TS-" + dealId);
+    }
+
+    /** The portal's page on its own origin: a form POSTs the frame data into an iframe, as the portal does. */
+    private void framed(String portalPath, String handler, String token, String placement, String options) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : FramePortal.form(token, placement, options, FramePortal.MEMBER, PortalForms.APP_TOKEN).split("&")) {
+            String[] kv = pair.split("=", 2);
+            fields.put(decode(kv[0]), decode(kv[1]));
+        }
+        StringBuilder inputs = new StringBuilder();
+        fields.forEach((k, v) -> inputs.append("<input type=\"hidden\" name=\"").append(k).append("\" value=\"")
+                .append(v.replace("&", "&amp;").replace("\"", "&quot;")).append("\">"));
+        String action = service.toString().replaceAll("/$", "") + handler
+                + FramePortal.query("acme.bitrix24.ru", "ru").replace("&", "&amp;");
+        String html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Bitrix24</title></head>"
+                + "<body style=\"margin:0;background:#eef2f4\"><div style=\"height:40px;background:#2fc6f6\"></div>"
+                + "<form id=\"f\" method=\"post\" target=\"app\" action=\"" + action + "\">" + inputs + "</form>"
+                + "<iframe name=\"app\" id=\"app\" style=\"width:100%;height:2540px;border:0;background:#fff\"></iframe>"
+                + "<script>document.getElementById('f').submit();</script></body></html>";
+        portal.stubFor(get(urlPathEqualTo(portalPath)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/html; charset=utf-8").withBody(html)));
+        browser.get(portal.baseUrl() + portalPath);
+    }
+
+    private static String decode(String s) {
+        return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void screenshot(String name) throws IOException {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
