@@ -64,6 +64,9 @@ public class JobWorker {
     @Inject
     Clock clock;
 
+    @Inject
+    jakarta.enterprise.event.Event<Heartbeat> heartbeats;
+
 
     private ExecutorService pool;
     /** Jobs claimed and not finished yet in this replica. */
@@ -108,7 +111,7 @@ public class JobWorker {
     @Scheduled(identity = "job-poll", every = "${jobs.poll-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         if (config.runInBackground() && started) { // the scheduler may tick before startup finished
-            dispatch();
+            dispatchQuietly();
         }
     }
 
@@ -123,9 +126,18 @@ public class JobWorker {
         }
     }
 
-    /** Extends the lease of every job this replica is running; returns how many. */
+    /**
+     * Fired at every heartbeat: holders of other short leases (a claim group, a dealer being created) renew theirs,
+     * so they too outlive a long call but not a dead replica.
+     */
+    public record Heartbeat() {
+    }
+
+    /** Extends the lease of every job this replica is running, and fires {@link Heartbeat}; returns how many jobs. */
     public int renewLeases() {
-        return queue.renewLeases(workerId);
+        int renewed = queue.renewLeases(workerId);
+        heartbeats.fire(new Heartbeat());
+        return renewed;
     }
 
     /** This replica's worker id, as it appears in {@code job.locked_by}. */
