@@ -61,6 +61,12 @@ public final class Outages {
         if (t.getClass().getName().equals("org.hibernate.exception.JDBCConnectionException")) {
             return true;
         }
+        String text = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+        // Hibernate and Agroal words for a pooled connection that broke when the server went away: the transaction
+        // could not even start ("failed to enlist" hides the closed connection behind an XA error)
+        if (text.contains("unable to acquire jdbc connection") || text.contains("failed to enlist")) {
+            return true;
+        }
         if (t instanceof SQLException sql) {
             String state = sql.getSQLState();
             String message = sql.getMessage() == null ? "" : sql.getMessage().toLowerCase(Locale.ROOT);
