@@ -206,19 +206,7 @@ public class JobQueue {
 
     /** Puts the job back for {@code notBefore} without counting this attempt: it waited, it did not fail. */
     public void defer(Job job, Instant notBefore, String reason) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            Job row = em.find(Job.class, job.id);
-            if (row == null || row.status != Job.Status.RUNNING || !job.lockedBy.equals(row.lockedBy)) {
-                return;
-            }
-            row.status = Job.Status.QUEUED;
-            row.attempts = Math.max(0, row.attempts - 1);
-            row.lastError = truncate(reason);
-            row.lockedBy = null;
-            row.lockedUntil = null;
-            row.runAt = notBefore;
-            row.updatedAt = clock.instant();
-        });
+        putBack(job, notBefore, reason, null);
     }
 
     /**
@@ -226,6 +214,10 @@ public class JobQueue {
      * probe answers again ({@link #release}), at the latest at {@code recheckAt}.
      */
     public void await(Job job, String dependency, Instant recheckAt, String reason) {
+        putBack(job, recheckAt, reason, dependency);
+    }
+
+    private void putBack(Job job, Instant runAt, String reason, String waitingFor) {
         QuarkusTransaction.requiringNew().run(() -> {
             Job row = em.find(Job.class, job.id);
             if (row == null || row.status != Job.Status.RUNNING || !job.lockedBy.equals(row.lockedBy)) {
@@ -234,10 +226,10 @@ public class JobQueue {
             row.status = Job.Status.QUEUED;
             row.attempts = Math.max(0, row.attempts - 1);
             row.lastError = truncate(reason);
-            row.waitingFor = dependency;
+            row.waitingFor = waitingFor;
             row.lockedBy = null;
             row.lockedUntil = null;
-            row.runAt = recheckAt;
+            row.runAt = runAt;
             row.updatedAt = clock.instant();
         });
     }

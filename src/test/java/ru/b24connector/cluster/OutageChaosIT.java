@@ -5,6 +5,7 @@ import ru.b24connector.bench.IntakeBurst;
 import ru.b24connector.bench.PortalStandIn;
 import ru.b24connector.embedded.EmbeddedMariaDb;
 import ru.b24connector.testsupport.FakeCrm;
+import ru.b24connector.testsupport.MariaDbKiller;
 
 import java.io.IOException;
 import java.net.URI;
@@ -92,7 +93,7 @@ class OutageChaosIT {
             log("replica 1 ready again");
 
             awaitAccepted(CLAIMS / 2);
-            killDatabase(dbDir);
+            MariaDbKiller.kill(dbDir);
             log("database killed after " + accepted.get() + " accepted claims");
             String readiness = awaitReadinessDown(ports[0]);
             Thread.sleep(5_000);
@@ -193,18 +194,6 @@ class OutageChaosIT {
         long deadline = System.currentTimeMillis() + 300_000;
         while (accepted.get() < n && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
-        }
-    }
-
-    /** SIGKILL to the MariaDB server started from {@code dataDir} (a child of this JVM). */
-    private static void killDatabase(Path dataDir) throws Exception {
-        String dir = dataDir.toAbsolutePath().toString();
-        List<ProcessHandle> servers = ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains(dir)).toList();
-        assertThat(servers).as("the MariaDB process").isNotEmpty();
-        for (ProcessHandle p : servers) {
-            p.destroyForcibly();
-            p.onExit().get(30, TimeUnit.SECONDS);
         }
     }
 

@@ -14,15 +14,14 @@ import ru.b24connector.embedded.EmbeddedMariaDb;
 import ru.b24connector.jobs.JobWorker;
 import ru.b24connector.testsupport.CleanSlate;
 import ru.b24connector.testsupport.InjectPortalMock;
+import ru.b24connector.testsupport.MariaDbKiller;
 import ru.b24connector.testsupport.MariaDbResource;
 import ru.b24connector.testsupport.PortalForms;
 import ru.b24connector.testsupport.PortalWireMock;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -86,7 +85,7 @@ class DatabaseOutageTests {
         int port = Integer.parseInt(url.replaceAll(".*:(\\d+)/.*", "$1"));
         Path dataDir = Path.of("target", "test-db-" + ProcessHandle.current().pid(), "data");
 
-        kill(dataDir);
+        MariaDbKiller.kill(dataDir);
         try {
             given().contentType(ContentType.URLENC).body(PortalForms.event("ONCRMDEALUPDATE", dealId).asForm())
                     .post("/b24/events").then().statusCode(503).header("Retry-After", "10")
@@ -115,17 +114,5 @@ class DatabaseOutageTests {
                 .withRequestBody(matchingJsonPath("$.fields.UF_CRM_TASK[0]", equalTo("D_" + dealId))));
         given().header("Authorization", "Bearer dealer-a-token").get("/api/v1/reclamations/999999999")
                 .then().statusCode(404); // reconnected: requests reach the database again
-    }
-
-    /** SIGKILL to this test run's MariaDB server. */
-    private static void kill(Path dataDir) throws Exception {
-        String dir = dataDir.toAbsolutePath().toString();
-        List<ProcessHandle> servers = ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains(dir)).toList();
-        assertThat(servers).as("this test run's MariaDB").isNotEmpty();
-        for (ProcessHandle p : servers) {
-            p.destroyForcibly();
-            p.onExit().get(30, TimeUnit.SECONDS);
-        }
     }
 }
