@@ -260,12 +260,19 @@ public class JobQueue {
         return counts;
     }
 
-    /** Extends the lease of every job {@code worker} is running (its heartbeat); returns how many. */
-    public int renewLeases(String worker) {
+    /**
+     * Extends the lease of the jobs {@code worker} is running now (its heartbeat); returns how many. Only those: a
+     * job whose outcome could not be written (the database was down) must run out of its lease, not be renewed.
+     */
+    public int renewLeases(String worker, Collection<Long> running) {
+        if (running.isEmpty()) {
+            return 0;
+        }
         Timestamp until = Timestamp.from(clock.instant().plus(config.lease()));
         return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                        "UPDATE job SET locked_until = ?1 WHERE locked_by = ?2 AND status = 'RUNNING'")
-                .setParameter(1, until).setParameter(2, worker).executeUpdate());
+                        "UPDATE job SET locked_until = ?1 WHERE id IN (?3) AND locked_by = ?2 AND status = 'RUNNING'")
+                .setParameter(1, until).setParameter(2, worker).setParameter(3, new ArrayList<>(running))
+                .executeUpdate());
     }
 
     /**

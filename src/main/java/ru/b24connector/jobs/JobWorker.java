@@ -71,6 +71,8 @@ public class JobWorker {
     private ExecutorService pool;
     /** Jobs claimed and not finished yet in this replica. */
     private final AtomicInteger busy = new AtomicInteger();
+    /** Ids of the jobs running in this process now: the only leases the heartbeat renews. */
+    private final java.util.Set<Long> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean started;
 
     @PostConstruct
@@ -135,7 +137,7 @@ public class JobWorker {
 
     /** Extends the lease of every job this replica is running, and fires {@link Heartbeat}; returns how many jobs. */
     public int renewLeases() {
-        int renewed = queue.renewLeases(workerId);
+        int renewed = queue.renewLeases(workerId, running);
         heartbeats.fire(new Heartbeat());
         return renewed;
     }
@@ -168,6 +170,7 @@ public class JobWorker {
     void run(Job job) {
         MDC.put("jobId", job.id);
         MDC.put("jobType", job.type);
+        running.add(job.id);
         try {
             JobHandler handler = handlers.get(job.type);
             if (handler == null) {
@@ -205,6 +208,7 @@ public class JobWorker {
                 }
             }
         } finally {
+            running.remove(job.id);
             MDC.remove("jobId");
             MDC.remove("jobType");
         }
@@ -222,8 +226,12 @@ public class JobWorker {
         metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "waiting").increment();
         Log.debugf("Job %d (%s) waits for %s: %s", job.id, job.type, dependency.label(), describe(e));
         if (dependency == Dependency.DATABASE) {
-            // the database answered again by now (or this write fails too and the lease runs out): retry shortly
-            queue.defer(job, clock.instant().plusSeconds(5), "waiting for the database: " + describe(e));
+            try {
+                queue.defer(job, clock.instant().plusSeconds(5), "waiting for the database: " + describe(e));
+            } catch (RuntimeException stillDown) {
+                // not recorded: the job stays RUNNING until its lease runs out, then runs again, spending no attempt
+                Log.debugf("Job %d: the database is still down: %s", job.id, describe(stillDown));
+            }
             return;
         }
         queue.await(job, dependency.label(), clock.instant().plus(config.dependencyRecheck()),
@@ -289,6 +297,7 @@ public class JobWorker {
             }
             dependencies.up(Dependency.DATABASE); // the claim's transaction went through: the polls are its probe
             busy.addAndGet(claimed.size() - idle);
+            claimed.forEach(job -> running.add(job.id)); // leased from the claim on, until its run ends
             for (Job job : claimed) {
                 pool.execute(() -> {
                     try {
