@@ -54,10 +54,6 @@ public final class Outages {
 
     /** The database could not be reached: refused, dropped connection, or no connection from the pool in time. */
     public static boolean databaseUnreachable(Throwable t) {
-        if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
-                || t instanceof SQLRecoverableException) {
-            return true;
-        }
         if (t.getClass().getName().equals("org.hibernate.exception.JDBCConnectionException")) {
             return true;
         }
@@ -68,10 +64,15 @@ public final class Outages {
             return true;
         }
         if (t instanceof SQLException sql) {
+            // the SQL state decides where there is one: the driver reports a trigger's SIGNAL '45000' as a
+            // "connection" exception too, and that is the data being refused, not the database being away
             String state = sql.getSQLState();
-            String message = sql.getMessage() == null ? "" : sql.getMessage().toLowerCase(Locale.ROOT);
-            return state != null && state.startsWith("08") || message.contains("acquisition timeout")
-                    || message.contains("creating new connection");
+            if (state != null && !state.isBlank()) {
+                return state.startsWith("08");
+            }
+            return t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || t instanceof SQLRecoverableException || text.contains("acquisition timeout")
+                    || text.contains("creating new connection");
         }
         return false;
     }
