@@ -96,6 +96,8 @@ class OutageChaosIT {
             MariaDbKiller.kill(dbDir);
             log("database killed after " + accepted.get() + " accepted claims");
             String readiness = awaitReadinessDown(ports[0]);
+            // whatever the posters are doing now: a repeat of a stored claim must be refused, not answered from memory
+            assertThat(post(ports[0], claim(0, 0))).as("intake while the database is down").isEqualTo(503);
             Thread.sleep(5_000);
             db = EmbeddedMariaDb.start(dbDir, dbPort);
             log("database started again");
@@ -158,23 +160,12 @@ class OutageChaosIT {
 
     /** One dealer's ten claims, a few seconds apart; each is sent again until stored, as a dealer's app would. */
     private void postClaimsOf(int dealer) {
-        String inn = IntakeBurst.inn(770_000_000L + dealer);
         for (int k = 0; k < CLAIMS / DEALERS; k++) {
-            String body = ("{\"dealer\":{\"companyName\":\"Дилер %d\",\"inn\":\"%s\",\"contactName\":\"Иван Петров\","
-                    + "\"email\":\"chaos%d@example.ru\",\"phone\":\"8 (912) 345-67-%02d\"},\"dealerClaimId\":\"CH-%d-%d\","
-                    + "\"claimText\":\"Течь масла\",\"items\":[{\"productName\":\"Редуктор GBX-24\",\"quantity\":1}]}")
-                    .formatted(dealer, inn, dealer, dealer, dealer, k);
             for (int attempt = 0; ; attempt++) {
                 int port = ports[(dealer + attempt) % 2]; // a load balancer tries the other replica
                 try {
-                    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-                                    URI.create("http://localhost:" + port + "/api/v1/reclamations"))
-                            .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                    answers.add(answer.statusCode() + answer.headers().firstValue("Retry-After").map(r -> " Retry-After=" + r)
-                            .orElse(""));
-                    if (answer.statusCode() == 202 || answer.statusCode() == 200) {
+                    int status = post(port, claim(dealer, k));
+                    if (status == 202 || status == 200) {
                         accepted.incrementAndGet();
                         break;
                     }
@@ -188,6 +179,26 @@ class OutageChaosIT {
             }
             pause(6_000); // spread over a minute: the replica and the database are killed while claims arrive
         }
+    }
+
+    /** Posts a claim, records the answer (status and Retry-After) and returns its status. */
+    private int post(int port, String body) throws IOException, InterruptedException {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/v1/reclamations"))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        answers.add(answer.statusCode() + answer.headers().firstValue("Retry-After").map(r -> " Retry-After=" + r)
+                .orElse(""));
+        return answer.statusCode();
+    }
+
+    /** Claim {@code k} of {@code dealer}: the same body every time it is sent. */
+    private static String claim(int dealer, int k) {
+        return ("{\"dealer\":{\"companyName\":\"Дилер %d\",\"inn\":\"%s\",\"contactName\":\"Иван Петров\","
+                + "\"email\":\"chaos%d@example.ru\",\"phone\":\"8 (912) 345-67-%02d\"},\"dealerClaimId\":\"CH-%d-%d\","
+                + "\"claimText\":\"Течь масла\",\"items\":[{\"productName\":\"Редуктор GBX-24\",\"quantity\":1}]}")
+                .formatted(dealer, IntakeBurst.inn(770_000_000L + dealer), dealer, dealer, dealer, k);
     }
 
     private void awaitAccepted(int n) throws InterruptedException {
