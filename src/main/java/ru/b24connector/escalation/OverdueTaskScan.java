@@ -77,7 +77,12 @@ public class OverdueTaskScan {
         for (TrackedTask task : candidates) {
             JsonNode state = inPortal.get(task.taskId);
             if (state == null) {
-                Log.warnf("Escalation: task %d is not in the portal's answer (deleted?); skipped", task.taskId);
+                // every command of the read succeeded, so a task missing from it was deleted in the portal
+                if (tasks.markDeleted(task.taskId)) {
+                    Log.infof("Escalation: task %d on deal %s was deleted in the portal; skipped, no longer tracked",
+                            task.taskId, task.dealId);
+                }
+                stopped++;
                 continue;
             }
             try {

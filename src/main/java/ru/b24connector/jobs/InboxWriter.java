@@ -12,6 +12,8 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import ru.b24connector.outage.Outages;
+
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -190,9 +192,9 @@ public class InboxWriter {
         try {
             stored = QuarkusTransaction.requiringNew().call(() -> insert(batch));
         } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                Log.warnf("Inbox: storing a %s delivery failed: %s", batch.get(0).source(), e.toString());
-                batch.get(0).done().completeExceptionally(e);
+            if (batch.size() == 1 || Outages.databaseDown(e)) { // the database is down: one by one would fail too, slower
+                Log.warnf("Inbox: storing %d %s delivery(ies) failed: %s", batch.size(), batch.get(0).source(), e.toString());
+                batch.forEach(p -> p.done().completeExceptionally(e));
                 return;
             }
             Log.warnf("Inbox: a batch of %d failed (%s); storing them one by one", batch.size(), e.toString());

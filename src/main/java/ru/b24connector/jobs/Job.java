@@ -17,8 +17,11 @@ import java.time.Instant;
 @Table(name = "job")
 public class Job {
 
-    /** QUEUED → RUNNING → DONE, or back to QUEUED with a backoff, or DEAD after the last attempt. */
-    public enum Status { QUEUED, RUNNING, DONE, DEAD }
+    /**
+     * QUEUED → RUNNING → DONE, or back to QUEUED with a backoff, or DEAD after the last attempt; SKIPPED when what
+     * it works on is gone (a deal or task deleted in the portal): nothing left to do, nothing to page anyone about.
+     */
+    public enum Status { QUEUED, RUNNING, DONE, DEAD, SKIPPED }
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -56,6 +59,10 @@ public class Job {
 
     @Column(name = "last_error")
     public String lastError;
+
+    /** While QUEUED: the dependency (portal, 1c, smtp) it waits for; released when that answers again. */
+    @Column(name = "waiting_for")
+    public String waitingFor;
 
     /** The inbox message this job processes, if any. */
     @Column(name = "inbox_id")

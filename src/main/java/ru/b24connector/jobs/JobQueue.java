@@ -131,6 +131,9 @@ public class JobQueue {
             List<Number> ids = new ArrayList<>(dueIds("""
                     SELECT id FROM job WHERE status = 'RUNNING' AND locked_until < ?1
                     ORDER BY locked_until LIMIT ?2 FOR UPDATE SKIP LOCKED""", now, limit));
+            // a run cut short by its worker's death was not a failure of the job: taking it over spends no attempt
+            java.util.Set<Long> takenOver = new java.util.HashSet<>();
+            ids.forEach(id -> takenOver.add(id.longValue()));
             if (ids.size() < limit) {
                 ids.addAll(dueIds("""
                         SELECT id FROM job WHERE status = 'QUEUED' AND run_at <= ?1
@@ -141,7 +144,10 @@ public class JobQueue {
             for (Number id : ids) {
                 Job job = em.find(Job.class, id.longValue());
                 job.status = Job.Status.RUNNING;
-                job.attempts++;
+                if (!takenOver.contains(job.id)) {
+                    job.attempts++;
+                }
+                job.waitingFor = null;
                 job.lockedBy = worker;
                 job.lockedUntil = leaseEnd;
                 job.updatedAt = clock.instant();
@@ -203,6 +209,18 @@ public class JobQueue {
 
     /** Puts the job back for {@code notBefore} without counting this attempt: it waited, it did not fail. */
     public void defer(Job job, Instant notBefore, String reason) {
+        putBack(job, notBefore, reason, null);
+    }
+
+    /**
+     * Puts the job back without counting this attempt, waiting for {@code dependency}: it runs when the dependency's
+     * probe answers again ({@link #release}), at the latest at {@code recheckAt}.
+     */
+    public void await(Job job, String dependency, Instant recheckAt, String reason) {
+        putBack(job, recheckAt, reason, dependency);
+    }
+
+    private void putBack(Job job, Instant runAt, String reason, String waitingFor) {
         QuarkusTransaction.requiringNew().run(() -> {
             Job row = em.find(Job.class, job.id);
             if (row == null || row.status != Job.Status.RUNNING || !job.lockedBy.equals(row.lockedBy)) {
@@ -211,10 +229,84 @@ public class JobQueue {
             row.status = Job.Status.QUEUED;
             row.attempts = Math.max(0, row.attempts - 1);
             row.lastError = truncate(reason);
+            row.waitingFor = waitingFor;
             row.lockedBy = null;
             row.lockedUntil = null;
-            row.runAt = notBefore;
+            row.runAt = runAt;
             row.updatedAt = clock.instant();
+        });
+    }
+
+    /**
+     * Makes every job waiting for {@code dependency} due now. They then run in arrival order (the claim orders
+     * equal due times by id); returns how many.
+     */
+    public int release(String dependency) {
+        Timestamp now = Timestamp.from(clock.instant());
+        int released = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                        "UPDATE job SET waiting_for = NULL, run_at = ?1 WHERE waiting_for = ?2 AND status = 'QUEUED'")
+                .setParameter(1, now).setParameter(2, dependency).executeUpdate());
+        if (released > 0) {
+            enqueued.fire(new Enqueued("released"));
+        }
+        return released;
+    }
+
+    /** Queued jobs per dependency they wait for. */
+    @SuppressWarnings("unchecked")
+    public java.util.Map<String, Long> waitingCounts() {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        QuarkusTransaction.requiringNew().call(() -> (List<Object[]>) em.createNativeQuery("""
+                        SELECT waiting_for, COUNT(*) FROM job WHERE waiting_for IS NOT NULL AND status = 'QUEUED'
+                        GROUP BY waiting_for""").getResultList())
+                .forEach(r -> counts.put((String) r[0], ((Number) r[1]).longValue()));
+        return counts;
+    }
+
+    /**
+     * Extends the lease of the jobs {@code worker} is running now (its heartbeat); returns how many. Only those: a
+     * job whose outcome could not be written (the database was down) must run out of its lease, not be renewed.
+     */
+    public int renewLeases(String worker, Collection<Long> running) {
+        if (running.isEmpty()) {
+            return 0;
+        }
+        Timestamp until = Timestamp.from(clock.instant().plus(config.lease()));
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                        "UPDATE job SET locked_until = ?1 WHERE id IN (?3) AND locked_by = ?2 AND status = 'RUNNING'")
+                .setParameter(1, until).setParameter(2, worker).setParameter(3, new ArrayList<>(running))
+                .executeUpdate());
+    }
+
+    /**
+     * Puts back at once the jobs an earlier incarnation of this replica ({@code replica}, any worker id but
+     * {@code current}) was running when it died, instead of waiting for their leases; no attempt is spent.
+     */
+    public int takeBack(String replica, String current) {
+        Timestamp now = Timestamp.from(clock.instant());
+        int taken = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
+                        UPDATE job SET status = 'QUEUED', attempts = GREATEST(attempts - 1, 0), locked_by = NULL,
+                               locked_until = NULL, run_at = ?1, updated_at = ?1
+                        WHERE status = 'RUNNING' AND locked_by LIKE ?2 AND locked_by <> ?3""")
+                .setParameter(1, now).setParameter(2, replica.replace("%", "\\%").replace("_", "\\_") + "/%")
+                .setParameter(3, current).executeUpdate());
+        if (taken > 0) {
+            enqueued.fire(new Enqueued("taken-back"));
+        }
+        return taken;
+    }
+
+    /** Ends the job as SKIPPED: what it works on is gone; not a failure, nothing to retry. */
+    public void skip(Job job, String reason) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Job row = em.find(Job.class, job.id);
+            if (row != null && row.status == Job.Status.RUNNING && job.lockedBy.equals(row.lockedBy)) {
+                row.status = Job.Status.SKIPPED;
+                row.lastError = truncate(reason);
+                row.lockedBy = null;
+                row.lockedUntil = null;
+                row.updatedAt = clock.instant();
+            }
         });
     }
 

@@ -9,13 +9,21 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.annotation.PostConstruct;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.MDC;
+import ru.b24connector.outage.Dependency;
+import ru.b24connector.outage.DependencyState;
+import ru.b24connector.outage.Outages;
+import ru.b24connector.portal.PortalException;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,8 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class JobWorker {
 
-    private final String workerId = host() + "/" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, JobHandler> handlers = new HashMap<>();
+    /** {@code <replica>/<incarnation>}: the replica part survives a restart, the incarnation does not. */
+    private String replica;
+    private String workerId;
 
     @Inject
     JobQueue queue;
@@ -48,13 +58,40 @@ public class JobWorker {
     @Inject
     InboxWriter inbox;
 
+    @Inject
+    DependencyState dependencies;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    jakarta.enterprise.event.Event<Heartbeat> heartbeats;
+
 
     private ExecutorService pool;
     /** Jobs claimed and not finished yet in this replica. */
     private final AtomicInteger busy = new AtomicInteger();
+    /** Ids of the jobs running in this process now: the only leases the heartbeat renews. */
+    private final java.util.Set<Long> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean started;
 
+    @PostConstruct
+    void identify() {
+        replica = config.replicaId().orElseGet(() -> host() + ":"
+                + ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", String.class).orElse("8080"));
+        workerId = replica + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
     void start(@Observes io.quarkus.runtime.StartupEvent event) {
+        try {
+            int taken = queue.takeBack(replica, workerId);
+            if (taken > 0) {
+                Log.infof("Took back %d job(s) this replica (%s) was running before it restarted", taken, replica);
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("Jobs of this replica's earlier run not taken back now (their leases will run out): %s",
+                    describe(e));
+        }
         allHandlers.forEach(h -> {
             if (handlers.putIfAbsent(h.type(), h) != null) {
                 throw new IllegalStateException("two job handlers for type " + h.type());
@@ -76,8 +113,38 @@ public class JobWorker {
     @Scheduled(identity = "job-poll", every = "${jobs.poll-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         if (config.runInBackground() && started) { // the scheduler may tick before startup finished
-            dispatch();
+            dispatchQuietly();
         }
+    }
+
+    /** Renews the leases of the jobs this replica runs, so only a dead worker's jobs are ever taken over. */
+    @Scheduled(identity = "job-heartbeat", every = "${jobs.heartbeat-every:10s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void heartbeat() {
+        try {
+            renewLeases();
+        } catch (RuntimeException e) {
+            Log.debugf("Job leases not renewed: %s", describe(e)); // the database is down: nobody can take them either
+        }
+    }
+
+    /**
+     * Fired at every heartbeat: holders of other short leases (a claim group, a dealer being created) renew theirs,
+     * so they too outlive a long call but not a dead replica.
+     */
+    public record Heartbeat() {
+    }
+
+    /** Extends the lease of every job this replica is running, and fires {@link Heartbeat}; returns how many jobs. */
+    public int renewLeases() {
+        int renewed = queue.renewLeases(workerId, running);
+        heartbeats.fire(new Heartbeat());
+        return renewed;
+    }
+
+    /** This replica's worker id, as it appears in {@code job.locked_by}. */
+    public String workerId() {
+        return workerId;
     }
 
     void onEnqueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobQueue.Enqueued event) {
@@ -103,6 +170,7 @@ public class JobWorker {
     void run(Job job) {
         MDC.put("jobId", job.id);
         MDC.put("jobType", job.type);
+        running.add(job.id);
         try {
             JobHandler handler = handlers.get(job.type);
             if (handler == null) {
@@ -115,6 +183,8 @@ public class JobWorker {
                 metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "done").increment();
             } catch (JobDeferred later) {
                 defer(job, later.notBefore(), later.getMessage());
+            } catch (JobSkipped gone) {
+                skip(job, gone.getMessage());
             } catch (Exception e) {
                 if (ru.b24connector.cluster.Deadlocks.victim(e)) {
                     // the database rolled that transaction back to break a lock cycle; handlers are idempotent: again soon,
@@ -122,9 +192,23 @@ public class JobWorker {
                     defer(job, Instant.now().plusMillis(100 + ThreadLocalRandom.current().nextLong(400)), describe(e));
                     return;
                 }
-                finish(job, handler, e);
+                Optional<Dependency> down = Outages.of(e);
+                if (down.isPresent()) {
+                    waitFor(job, down.get(), e);
+                } else if (e instanceof PortalException.Throttled || e instanceof PortalException.OperationLimit) {
+                    // the portal's limits are a wait too: its bucket drains in seconds, a budget resets in minutes
+                    defer(job, clock.instant().plus(config.backoff()), describe(e));
+                } else {
+                    Optional<JobSkipped> gone = JobSkipped.of(e);
+                    if (gone.isPresent()) {
+                        skip(job, gone.get().getMessage());
+                    } else {
+                        finish(job, handler, e);
+                    }
+                }
             }
         } finally {
+            running.remove(job.id);
             MDC.remove("jobId");
             MDC.remove("jobType");
         }
@@ -136,9 +220,32 @@ public class JobWorker {
         Log.debugf("Job %d (%s) deferred to %s: %s", job.id, job.type, notBefore, why);
     }
 
+    /** Back to the queue without spending an attempt, marked with the dependency it waits for. */
+    private void waitFor(Job job, Dependency dependency, Exception e) {
+        dependencies.down(dependency, describe(e));
+        metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "waiting").increment();
+        Log.debugf("Job %d (%s) waits for %s: %s", job.id, job.type, dependency.label(), describe(e));
+        if (dependency == Dependency.DATABASE) {
+            try {
+                queue.defer(job, clock.instant().plusSeconds(5), "waiting for the database: " + describe(e));
+            } catch (RuntimeException stillDown) {
+                // not recorded: the job stays RUNNING until its lease runs out, then runs again, spending no attempt
+                Log.debugf("Job %d: the database is still down: %s", job.id, describe(stillDown));
+            }
+            return;
+        }
+        queue.await(job, dependency.label(), clock.instant().plus(config.dependencyRecheck()),
+                "waiting for " + dependency.label() + ": " + describe(e));
+    }
+
+    private void skip(Job job, String why) {
+        queue.skip(job, why);
+        metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "skipped").increment();
+        Log.infof("Job %d (%s) skipped: %s", job.id, job.type, why);
+    }
+
     private void finish(Job job, JobHandler handler, Exception e) {
-        boolean permanent = e instanceof PermanentJobFailure
-                || e instanceof ru.b24connector.portal.PortalException.Rejected;
+        boolean permanent = e instanceof PermanentJobFailure || e instanceof PortalException.Rejected;
         boolean dead = queue.fail(job, describe(e), permanent);
         metrics.counter("connector.jobs.finished", "type", job.type, "outcome", dead ? "dead" : "retry").increment();
         if (dead) {
@@ -159,7 +266,11 @@ public class JobWorker {
         try {
             dispatch();
         } catch (RuntimeException e) {
-            Log.warnf("Job dispatch failed: %s", describe(e));
+            if (Outages.databaseDown(e)) {
+                dependencies.down(Dependency.DATABASE, describe(e)); // logged once per outage, not once a second
+            } else {
+                Log.warnf("Job dispatch failed: %s", describe(e));
+            }
         }
     }
 
@@ -184,7 +295,9 @@ public class JobWorker {
                 busy.addAndGet(-idle);
                 throw e;
             }
+            dependencies.up(Dependency.DATABASE); // the claim's transaction went through: the polls are its probe
             busy.addAndGet(claimed.size() - idle);
+            claimed.forEach(job -> running.add(job.id)); // leased from the claim on, until its run ends
             for (Job job : claimed) {
                 pool.execute(() -> {
                     try {

@@ -40,9 +40,30 @@ public interface JobsConfig {
     @WithDefault("1h")
     Duration maxBackoff();
 
-    /** How long a worker holds a job; past it the job is given to another worker. */
-    @WithDefault("5m")
+    /**
+     * How long a worker holds a job without renewing it; past it the job is given to another worker. Short, because
+     * a live worker renews it every {@link #heartbeatEvery()}: a dead worker's job is taken over within a lease.
+     */
+    @WithDefault("30s")
     Duration lease();
+
+    /** How often a replica renews the leases of the jobs it is running (well under {@link #lease()}). */
+    @WithDefault("10s")
+    String heartbeatEvery();
+
+    /**
+     * This replica's stable name: a restart with the same name takes its earlier incarnation's running jobs back at
+     * once. Unset: host name and HTTP port (unique per live process on a host, stable across a restart).
+     */
+    java.util.Optional<String> replicaId();
+
+    /** How often a dependency that jobs wait for is probed (one cheap call per dependency and replica). */
+    @WithDefault("5s")
+    String probeEvery();
+
+    /** Latest time a job waiting for a dependency is tried again even if no probe released it (a safety net). */
+    @WithDefault("10m")
+    Duration dependencyRecheck();
 
     /** How often idle workers look for due jobs (new jobs also wake them at once). */
     @WithDefault("1s")

@@ -10,6 +10,9 @@ import jakarta.inject.Inject;
 import ru.b24connector.jobs.Job;
 import ru.b24connector.jobs.JobHandler;
 import ru.b24connector.jobs.PermanentJobFailure;
+import ru.b24connector.outage.Dependency;
+import ru.b24connector.outage.DependencyDown;
+import ru.b24connector.outage.Outages;
 import ru.b24connector.portal.PortalClient;
 
 /**
@@ -81,6 +84,10 @@ class DecisionMailHandler implements JobHandler {
         } catch (RuntimeException e) {
             mails.attemptFailed(row.id, e.getClass().getSimpleName() + ": " + e.getMessage());
             metrics.counter("connector.mail.sent", "outcome", "failed").increment();
+            if (Outages.smtpUnavailable(e)) {
+                // SMTP being down is not this mail's failure: it waits for SMTP without spending an attempt
+                throw new DependencyDown(Dependency.SMTP, "SMTP unavailable: " + e.getMessage(), e);
+            }
             throw e;
         }
         mails.sent(row.id);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import ru.b24connector.outage.Dependency;
+import ru.b24connector.outage.DependencyDown;
 
 import java.io.IOException;
 import java.net.URI;
@@ -28,10 +30,10 @@ import java.util.Map;
 @ApplicationScoped
 public class OneCODataClient {
 
-    /** 1C could not be reached or failed (5xx, timeout): try again later. */
-    public static class Unavailable extends RuntimeException {
+    /** 1C could not be reached or failed (5xx, timeout): a job waits for 1C to come back, spending no attempt. */
+    public static class Unavailable extends DependencyDown {
         Unavailable(String message, Throwable cause) {
-            super(message, cause);
+            super(Dependency.ONEC, message, cause);
         }
     }
 
@@ -60,6 +62,24 @@ public class OneCODataClient {
 
     public boolean configured() {
         return config.odataUrl().isPresent();
+    }
+
+    /**
+     * One cheap request to the service root (the list of published sets): empty when 1C answers at all (a refusal is
+     * an answer), else why not. Used only while jobs wait for 1C.
+     */
+    public java.util.Optional<String> probe() {
+        if (!configured()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            send("GET", url("", Map.of()), null);
+        } catch (Unavailable e) {
+            return java.util.Optional.of(e.getMessage());
+        } catch (Refused answered) {
+            // 1C is up; the job itself will meet the refusal and spend its attempts on it
+        }
+        return java.util.Optional.empty();
     }
 
     /** The rows of one page of an entity set; {@code options} are system query options such as {@code $filter}. */

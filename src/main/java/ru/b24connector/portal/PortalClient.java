@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.logging.Log;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -55,6 +56,11 @@ public class PortalClient {
     @Inject
     Clock clock;
 
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
+    private static final String PROBE_METHOD = "server.time";
+
     /** The mapper answers are read with, for callers that build result-shaped nodes. */
     public ObjectMapper json() {
         return json;
@@ -72,6 +78,35 @@ public class PortalClient {
     /** True when a webhook URL or an installed OAuth application is available. */
     public boolean configured() {
         return credentials.configured();
+    }
+
+    /**
+     * One cheap call ({@code server.time}) past the circuit breaker and without retries: empty when the portal
+     * answers at all (an error envelope is an answer), else why not. A success closes the breaker at once, so the
+     * jobs that waited for the portal do not wait for the breaker's delay too.
+     */
+    public Optional<String> probe() {
+        if (!configured()) {
+            return Optional.empty();
+        }
+        try {
+            PortalCredentials.Access access = credentials.current(PROBE_METHOD);
+            ObjectNode body = json.createObjectNode();
+            if (access.accessToken() != null) {
+                body.put("auth", access.accessToken());
+            }
+            transport.probe(access.base(), PROBE_METHOD, body);
+        } catch (PortalException.Unavailable e) {
+            if (e.httpStatus() == 0 || e.httpStatus() >= 500) {
+                health.failed(clock.instant(), e.code());
+                return Optional.of(e.getMessage());
+            }
+        } catch (PortalException answered) {
+            // refused, throttled, token expired: the portal is up, the jobs will deal with the rest
+        }
+        health.reached(clock.instant());
+        breakers.reset("portal");
+        return Optional.empty();
     }
 
     /** Calls {@code method} and returns its {@code result}. */

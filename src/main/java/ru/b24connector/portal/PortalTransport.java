@@ -49,6 +49,19 @@ class PortalTransport {
         }
     }
 
+    /**
+     * The same exchange outside the circuit breaker: the probe that tells whether the portal answers again while the
+     * breaker still holds the jobs' calls back. Still paced by the rate limiter.
+     */
+    PortalAnswer probe(String base, String method, JsonNode body) {
+        OperatingBudgets.Grant grant = governor.acquire(Billing.waiting(List.of(method)));
+        try {
+            return exchange(base, method, body);
+        } finally {
+            governor.settle(grant);
+        }
+    }
+
     private PortalAnswer exchange(String base, String method, JsonNode body) {
         Response response;
         try {

@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import ru.b24connector.jobs.JobQueue;
+import ru.b24connector.jobs.JobSkipped;
 import ru.b24connector.portal.PortalClient;
 import ru.b24connector.portal.PortalException;
 import ru.b24connector.tasks.TaskService;
@@ -70,9 +71,9 @@ public class ProcessService {
     record Work(String action, long dealId, int transition, String arg) {
     }
 
-    /** Reads the deal from the portal and acts on a stage change; a deleted deal is ignored. */
+    /** Reads the deal from the portal and acts on a stage change; a deleted deal ends the job as skipped. */
     public void observeDeal(long dealId) {
-        fetch(dealId).ifPresent(this::observe);
+        observe(need(dealId));
     }
 
     /**
@@ -82,10 +83,13 @@ public class ProcessService {
     public void observe(JsonNode deal) {
         ProcessDefinition definition = definitions.current();
         int category = DealFields.category(deal);
-        if (definition.pipeline(category).isEmpty()) {
-            return;
-        }
         long dealId = DealFields.id(deal);
+        if (definition.pipeline(category).isEmpty()) {
+            if (QuarkusTransaction.requiringNew().call(() -> states.findById(dealId)) != null) {
+                throw new JobSkipped("deal " + dealId + " moved out of the process's pipelines (now in " + category + ")");
+            }
+            return; // never in a process pipeline: nothing to do, nothing to report
+        }
         String stage = DealFields.stage(deal);
         Instant modified = instant(deal.path("DATE_MODIFY").asText(""));
         Optional<DealState> unchanged = QuarkusTransaction.requiringNew()
@@ -131,11 +135,7 @@ public class ProcessService {
             Log.infof("Deal %d: stage entry #%d is no longer current; its rules are skipped", dealId, transition);
             return;
         }
-        Optional<JsonNode> fetched = fetch(dealId);
-        if (fetched.isEmpty()) {
-            return;
-        }
-        JsonNode deal = fetched.get();
+        JsonNode deal = need(dealId);
         if (!DealFields.stage(deal).equals(state.stageId)) {
             observe(deal); // moved again before we got here: record that change instead
             return;
@@ -178,8 +178,7 @@ public class ProcessService {
             Log.infof("Deal %d left the stage; delayed task %s not created", dealId, taskKey);
             return;
         }
-        fetch(dealId).flatMap(deal -> rules.plan(definitions.current(), deal, state.previousStageId, state.stageId,
-                        state.enteredAt))
+        rules.plan(definitions.current(), need(dealId), state.previousStageId, state.stageId, state.enteredAt)
                 .filter(plan -> !plan.guarded())
                 .ifPresent(plan -> plan.tasks().stream().filter(t -> t.key().equals(taskKey)).findFirst()
                         .ifPresent(task -> createTask(plan, transition, task)));
@@ -192,7 +191,7 @@ public class ProcessService {
             return;
         }
         Optional<ProcessDefinition.Stage> stage = definitions.current().stage(state.categoryId, state.stageId);
-        Optional<JsonNode> deal = stage.isPresent() ? fetch(dealId) : Optional.empty();
+        Optional<JsonNode> deal = stage.isPresent() ? Optional.of(need(dealId)) : Optional.empty();
         deal.ifPresent(d -> stage.get().moves().stream()
                 .filter(m -> m.whenTasksDone() && (m.when() == null || m.when().holds(d))).findFirst()
                 .ifPresent(m -> requestMove(dealId, transition, m.to(), m.trigger())));
@@ -414,11 +413,15 @@ public class ProcessService {
             return Optional.of(portal.call("crm.deal.get", Map.of("id", dealId)));
         } catch (PortalException.Rejected e) {
             if (e.getMessage().contains("Not found")) {
-                Log.infof("Deal %d no longer exists; ignored", dealId);
                 return Optional.empty();
             }
             throw e;
         }
+    }
+
+    /** The deal a job works on; deleted in the portal, the job ends skipped (there is nothing left to do). */
+    private JsonNode need(long dealId) {
+        return fetch(dealId).orElseThrow(() -> new JobSkipped("deal " + dealId + " was deleted in the portal"));
     }
 
     static String taskKey(long dealId, int transition, String taskKey) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import ru.b24connector.jobs.JobWorker;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import ru.b24connector.portal.BatchResult;
@@ -37,7 +39,10 @@ public class CompanyContactResolver {
 
     /** Marks what the service created, so a retry finds it by ORIGIN_ID. */
     static final String ORIGINATOR = "b24connector";
-    private static final Duration LEASE = Duration.ofMinutes(5);
+    /** Short, renewed at every job heartbeat while its call is alive: a dead worker's leases free in a minute. */
+    private static final Duration LEASE = Duration.ofSeconds(60);
+    /** Lease owners (calls) alive in this replica. */
+    private final Set<String> liveOwners = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A dealer as a claim or a robot names it. Phone in E.164 (see {@link Phones}). */
     public record Party(String companyTitle, String inn, String kpp, String contactName, String email, String phone) {
@@ -91,12 +96,21 @@ public class CompanyContactResolver {
     }
 
     private Resolution resolve(List<Party> parties, boolean mayExistFromEarlierAttempt, int atLeast) {
+        // one owner per call, not per bean: worker threads of one replica must exclude each other too
+        String owner = UUID.randomUUID().toString();
+        liveOwners.add(owner);
+        try {
+            return resolve(parties, mayExistFromEarlierAttempt, atLeast, owner);
+        } finally {
+            liveOwners.remove(owner); // if the release failed (database down), the lease runs out by itself
+        }
+    }
+
+    private Resolution resolve(List<Party> parties, boolean mayExistFromEarlierAttempt, int atLeast, String owner) {
         Map<String, CompanyContact> resolved = new HashMap<>(known(parties));
         Map<String, Party> unknown = new LinkedHashMap<>();
         Set<String> busy = new HashSet<>();
         Set<String> noRoom = new HashSet<>();
-        // one owner per call, not per bean: worker threads of one replica must exclude each other too
-        String owner = UUID.randomUUID().toString();
         BudgetRoom room = newDealerRoom();
         int fit = Math.max(atLeast, room.items());
         for (Party p : parties) {
@@ -272,6 +286,17 @@ public class CompanyContactResolver {
             }
             return known;
         });
+    }
+
+    /** Renews the leases of the calls alive in this replica (they may wait long for the portal's limits). */
+    void renewLeases(@Observes JobWorker.Heartbeat beat) {
+        if (liveOwners.isEmpty()) {
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "UPDATE dealer_lease SET until = ?1 WHERE owner IN (?2)")
+                .setParameter(1, Timestamp.from(clock.instant().plus(LEASE)))
+                .setParameter(2, new ArrayList<>(liveOwners)).executeUpdate());
     }
 
     /** Takes the INN for this caller unless another holds an unexpired lease on it. */

@@ -40,7 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class ReclamationProcessor implements JobHandler {
 
-    private static final Duration HOLD = Duration.ofMinutes(5);
+    /** How long a group holds its claims; renewed at every job heartbeat, so a dead worker's group frees in a minute. */
+    private static final Duration HOLD = Duration.ofSeconds(60);
+    /** Claims held by groups alive in this replica. */
+    private final java.util.Set<Long> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /**
      * How soon a claim looks again when another worker holds what it needs (its dealer, or the claim itself in a
      * group); a group that lets its claims go moves their jobs up anyway, this is for when it could not.
@@ -105,9 +108,11 @@ public class ReclamationProcessor implements JobHandler {
             return; // already in the CRM
         }
         Map<Long, Instant> waiting = new HashMap<>();
+        group.forEach(r -> held.add(r.id));
         try {
             process(group, waiting);
         } finally {
+            group.forEach(r -> held.remove(r.id)); // if the release fails (database down), the hold runs out by itself
             release(group, waiting, id);
         }
         Reclamation own = QuarkusTransaction.requiringNew().call(() -> em.find(Reclamation.class, id));
@@ -442,6 +447,17 @@ public class ReclamationProcessor implements JobHandler {
             }
         });
         byTime.forEach((at, keys) -> jobs.runBy(ReclamationService.JOB, keys, at));
+    }
+
+    /** Renews the hold of the groups alive in this replica (a group may wait long for the portal's limits). */
+    void renewHolds(@jakarta.enterprise.event.Observes ru.b24connector.jobs.JobWorker.Heartbeat beat) {
+        if (held.isEmpty()) {
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "UPDATE reclamation SET claimed_until = ?1 WHERE id IN (?2) AND claimed_until IS NOT NULL")
+                .setParameter(1, Timestamp.from(clock.instant().plus(HOLD)))
+                .setParameter(2, new ArrayList<>(held)).executeUpdate());
     }
 
     private static Instant min(Instant a, Instant b) {

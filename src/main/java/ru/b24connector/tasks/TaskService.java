@@ -142,6 +142,21 @@ public class TaskService {
         }
     }
 
+    /**
+     * The task is no longer in the portal (deleted): stops following it, so no scan reads or warns about it again.
+     *
+     * @return true when this call stopped it (false: already stopped, or not tracked)
+     */
+    public boolean markDeleted(long taskId) {
+        return QuarkusTransaction.requiringNew().call(() -> tasks.findByTaskId(taskId)
+                .filter(row -> row.status == TrackedTask.Status.OPEN)
+                .map(row -> {
+                    row.status = TrackedTask.Status.DELETED;
+                    row.updatedAt = clock.instant();
+                    return true;
+                }).orElse(false));
+    }
+
     /** Records a new responsible for the deal's open tracked tasks (after a reassignment in the portal). */
     public void recordResponsible(long taskId, long responsibleId) {
         QuarkusTransaction.requiringNew().run(() -> tasks.findByTaskId(taskId).ifPresent(t -> {

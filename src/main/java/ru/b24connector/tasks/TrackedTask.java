@@ -17,8 +17,8 @@ import java.time.Instant;
 @Table(name = "tracked_task")
 public class TrackedTask {
 
-    /** CREATING (row written, portal call not confirmed) → OPEN → COMPLETED. */
-    public enum Status { CREATING, OPEN, COMPLETED }
+    /** CREATING (row written, portal call not confirmed) → OPEN → COMPLETED, or DELETED when gone from the portal. */
+    public enum Status { CREATING, OPEN, COMPLETED, DELETED }
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

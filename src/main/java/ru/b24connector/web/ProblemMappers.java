@@ -12,6 +12,7 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import ru.b24connector.outage.Outages;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +22,9 @@ import java.util.stream.Collectors;
 
 /** Turns every error into a {@link Problem}; never a stack trace or a class name. */
 public class ProblemMappers {
+
+    /** A database restart or failover usually takes seconds; senders retry at this pace meanwhile. */
+    static final int DATABASE_RETRY_AFTER_SECONDS = 10;
 
     @ServerExceptionMapper
     public RestResponse<Problem> onInvalid(ConstraintViolationException e) {
@@ -55,6 +59,15 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public RestResponse<Problem> onUnexpected(RuntimeException e) {
+        if (Outages.databaseDown(e)) {
+            // nothing was stored (the transaction did not commit): the sender keeps it and sends it again later
+            Log.warnf("Request refused, the database is unreachable: %s", e.getMessage());
+            return RestResponse.ResponseBuilder.<Problem>create(503)
+                    .entity(Problem.of(503, "Service unavailable",
+                            "The database is unreachable; nothing was stored. Retry after the time in Retry-After."))
+                    .type(jakarta.ws.rs.core.MediaType.valueOf(Problem.MEDIA_TYPE))
+                    .header("Retry-After", String.valueOf(DATABASE_RETRY_AFTER_SECONDS)).build();
+        }
         Log.error("Request failed", e);
         return Problem.of(500, "Internal error", "The request could not be completed; it is safe to retry.")
                 .toResponse();

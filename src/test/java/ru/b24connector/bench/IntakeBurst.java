@@ -82,7 +82,8 @@ public final class IntakeBurst {
         return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static String inn(long nineDigits) {
+    /** A valid 10-digit INN (checksum) built from nine digits. */
+    public static String inn(long nineDigits) {
         String base = String.format("%09d", nineDigits % 1_000_000_000L);
         int[] w = {2, 4, 10, 3, 5, 9, 4, 6, 8};
         int sum = 0;

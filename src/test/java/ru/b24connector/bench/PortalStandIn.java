@@ -52,6 +52,7 @@ public final class PortalStandIn {
     /** The most seconds any method held in its window, and which: how close the client came to the budget. */
     private double peak;
     private String peakMethod = "";
+    private HttpServer server;
 
     private PortalStandIn(double rate, int burst, double budget, double cost, double window) {
         this.window = window;
@@ -62,16 +63,33 @@ public final class PortalStandIn {
     }
 
     public static void main(String[] args) throws IOException {
-        int port = Integer.parseInt(args[0]);
-        PortalStandIn portal = new PortalStandIn(Double.parseDouble(args[1]), Integer.parseInt(args[2]),
+        start(Integer.parseInt(args[0]), Double.parseDouble(args[1]), Integer.parseInt(args[2]),
                 Double.parseDouble(args[3]), Double.parseDouble(args[4]),
                 args.length > 5 ? Double.parseDouble(args[5]) : 600);
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 200);
-        server.setExecutor(Executors.newFixedThreadPool(16));
-        server.createContext("/__stats", portal::stats);
-        server.createContext("/rest/", portal::call);
-        server.start();
-        System.out.println("portal stand-in on " + port);
+        System.out.println("portal stand-in on " + args[0]);
+    }
+
+    /** Starts a stand-in on {@code port}; the CRM records it holds ({@link FakeCrm}) outlive a {@link #stop()}. */
+    public static PortalStandIn start(int port, double rate, int burst, double budget, double cost, double window)
+            throws IOException {
+        PortalStandIn portal = new PortalStandIn(rate, burst, budget, cost, window);
+        portal.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 200);
+        portal.server.setExecutor(Executors.newFixedThreadPool(16));
+        portal.server.createContext("/__stats", portal::stats);
+        portal.server.createContext("/rest/", portal::call);
+        portal.server.start();
+        return portal;
+    }
+
+    /** Closes the port: from now on connections are refused, as by a portal down for maintenance. */
+    public void stop() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+
+    /** {@code QUERY_LIMIT_EXCEEDED} and {@code OPERATION_TIME_LIMIT} answers so far. */
+    public long limitAnswers() {
+        return limited.get() + blocked.get();
     }
 
     private void call(HttpExchange exchange) throws IOException {

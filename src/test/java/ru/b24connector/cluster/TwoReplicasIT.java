@@ -10,7 +10,6 @@ import ru.b24connector.embedded.EmbeddedMariaDb;
 import ru.b24connector.testsupport.PortalForms;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +23,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +58,7 @@ class TwoReplicasIT {
     @BeforeAll
     static void startTwoReplicas() throws Exception {
         Path dir = Path.of("target", "it-db", "data");
-        deleteRecursively(dir.getParent());
+        ReplicaProcesses.deleteRecursively(dir.getParent());
         db = EmbeddedMariaDb.start(dir, 0);
         portal = new WireMockServer(WireMockConfiguration.options().dynamicPort());
         portal.start();
@@ -77,23 +75,21 @@ class TwoReplicasIT {
         portal.stubFor(post(urlPathEqualTo(HOOK + "batch")).willReturn(json(
                 "{\"result\":{},\"result_error\":[],\"result_total\":[],\"result_next\":[],\"result_time\":[]}")));
         for (int i = 0; i < 2; i++) {
-            ports.add(freePort());
-            ProcessBuilder builder = new ProcessBuilder("java", "-jar", "target/quarkus-app/quarkus-run.jar")
-                    .redirectErrorStream(true).redirectOutput(Path.of("target", "it-replica-" + i + ".log").toFile());
-            Map<String, String> env = builder.environment();
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl());
-            env.put("QUARKUS_DATASOURCE_USERNAME", "root");
-            env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(i)));
-            env.put("B24_WEBHOOK_URL", portal.baseUrl() + HOOK);
-            env.put("B24_APPLICATION_TOKEN", PortalForms.APP_TOKEN);
-            env.put("B24_RATE_PER_SECOND", String.valueOf(RATE));
-            env.put("B24_RATE_BURST", String.valueOf(BURST));
-            env.put("ESCALATION_EVERY", "2s");
-            env.put("ESCALATION_SUPERVISOR_ID", "1");
-            replicas.add(builder.start());
+            ports.add(ReplicaProcesses.freePort());
+            Path log = Path.of("target", "it-replica-" + i + ".log");
+            Files.deleteIfExists(log);
+            replicas.add(ReplicaProcesses.start(ports.get(i), Map.of(
+                    "QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(),
+                    "QUARKUS_DATASOURCE_USERNAME", "root",
+                    "B24_WEBHOOK_URL", portal.baseUrl() + HOOK,
+                    "B24_APPLICATION_TOKEN", PortalForms.APP_TOKEN,
+                    "B24_RATE_PER_SECOND", String.valueOf(RATE),
+                    "B24_RATE_BURST", String.valueOf(BURST),
+                    "ESCALATION_EVERY", "2s",
+                    "ESCALATION_SUPERVISOR_ID", "1"), log));
         }
         for (int port : ports) {
-            awaitReady(port);
+            ReplicaProcesses.awaitReady(port, 120_000);
         }
     }
 
@@ -195,41 +191,5 @@ class TwoReplicasIT {
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String result) {
         return aResponse().withHeader("Content-Type", "application/json").withBody("{\"result\":" + result + ",\"time\":{}}");
-    }
-
-    private static void awaitReady(int port) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        Map<String, String> last = new HashMap<>();
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-                last.put("status", String.valueOf(ready.statusCode()));
-            } catch (IOException notYet) {
-                last.put("error", notYet.toString());
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("replica on port " + port + " not ready: " + last);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -132,13 +132,59 @@ class JobQueueTests {
 
         assertThat(worker.runDue()).as("leased to the dead worker: not due yet").isZero();
 
-        Instant afterLease = Instant.now().plus(Duration.ofMinutes(6));
+        // the lease is 30 s and nobody renews it: taken over well within a minute
+        Instant afterLease = Instant.now().plus(Duration.ofSeconds(31));
         QuarkusMock.installMockForType(Clock.fixed(afterLease, ZoneOffset.UTC), Clock.class);
         assertThat(worker.runDue()).isEqualTo(1);
 
         Job done = queue.find(id).orElseThrow();
         assertThat(done.status).isEqualTo(Job.Status.DONE);
-        assertThat(done.attempts).isEqualTo(2);
+        assertThat(done.attempts).as("the crash was not the job's failure").isEqualTo(1);
+    }
+
+    @Test
+    void aLongJobWhoseHeartbeatRenewsItsLeaseIsNotTakenOverByAnotherWorker() throws Exception {
+        Instant start = Instant.now();
+        TestJobHandlers.Slow.hold();
+        long id = queue.enqueue("test.slow", "long-and-alive", Map.of()).orElseThrow();
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        Future<Integer> running = first.submit(() -> worker.runDue());
+        TestJobHandlers.Slow.awaitStarted();
+
+        for (int beat = 1; beat <= 6; beat++) { // three minutes of a running job, a heartbeat every 10 s ... 30 s
+            QuarkusMock.installMockForType(Clock.fixed(start.plusSeconds(30L * beat - 5), ZoneOffset.UTC), Clock.class);
+            assertThat(worker.renewLeases()).isEqualTo(1);
+            QuarkusMock.installMockForType(Clock.fixed(start.plusSeconds(30L * beat + 20), ZoneOffset.UTC), Clock.class);
+            assertThat(queue.claim("another-replica:8080/1", 10)).as("beat %d: still leased to the live worker", beat)
+                    .extracting(j -> j.id).doesNotContain(id);
+        }
+        TestJobHandlers.Slow.release();
+        assertThat(running.get()).isEqualTo(1);
+        first.shutdown();
+
+        Job done = queue.find(id).orElseThrow();
+        assertThat(done.status).isEqualTo(Job.Status.DONE);
+        assertThat(TestJobHandlers.Slow.runs.get()).as("ran once").isEqualTo(1);
+    }
+
+    @Test
+    void aRestartedReplicaTakesBackItsEarlierIncarnationsJobsAtOnce() {
+        long mine = queue.enqueue("test.flaky", "restart-mine", Map.of()).orElseThrow();
+        assertThat(queue.claim("replica-a:8080/old", 1)).extracting(j -> j.id).containsExactly(mine);
+        long theirs = queue.enqueue("test.flaky", "restart-theirs", Map.of()).orElseThrow();
+        assertThat(queue.claim("replica-b:8080/live", 1)).extracting(j -> j.id).containsExactly(theirs);
+
+        assertThat(queue.takeBack("replica-a:8080", "replica-a:8080/new")).isEqualTo(1);
+
+        Job back = queue.find(mine).orElseThrow();
+        assertThat(back.status).isEqualTo(Job.Status.QUEUED);
+        assertThat(back.attempts).isZero();
+        assertThat(queue.find(theirs).orElseThrow().status).as("another replica's job is left alone")
+                .isEqualTo(Job.Status.RUNNING);
+        assertThat(worker.runDue()).as("due at once, not after the lease").isEqualTo(1);
+        assertThat(queue.find(mine).orElseThrow().status).isEqualTo(Job.Status.DONE);
+        QuarkusMock.installMockForType(Clock.fixed(Instant.now().plusSeconds(31), ZoneOffset.UTC), Clock.class);
+        worker.runDue(); // the other replica's lease ran out meanwhile (it was never renewed): clean up
     }
 
     @Test

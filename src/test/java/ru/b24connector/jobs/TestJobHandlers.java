@@ -69,4 +69,42 @@ final class TestJobHandlers {
             Thread.sleep(2); // hold the job long enough for the other worker to try to take it
         }
     }
+
+    /** Runs until released: a long job whose worker stays alive. */
+    @ApplicationScoped
+    static class Slow implements JobHandler {
+        static final AtomicInteger runs = new AtomicInteger();
+        private static volatile java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        private static volatile java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+        static void hold() {
+            runs.set(0);
+            started = new java.util.concurrent.CountDownLatch(1);
+            released = new java.util.concurrent.CountDownLatch(1);
+        }
+
+        static void awaitStarted() throws InterruptedException {
+            if (!started.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the slow job did not start");
+            }
+        }
+
+        static void release() {
+            released.countDown();
+        }
+
+        @Override
+        public String type() {
+            return "test.slow";
+        }
+
+        @Override
+        public void handle(Job job) throws InterruptedException {
+            runs.incrementAndGet();
+            started.countDown();
+            if (!released.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+        }
+    }
 }

@@ -37,6 +37,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static ru.b24connector.testsupport.PortalStubs.ok;
 import static ru.b24connector.testsupport.PortalStubs.page;
 import static ru.b24connector.testsupport.PortalStubs.portalCall;
@@ -321,6 +322,18 @@ class ProcessEngineTests {
 
         portal.verify(0, postRequestedFor(urlPathEqualTo(HOOK + "tasks.task.add")));
         assertThat(QuarkusTransaction.requiringNew().call(() -> states.findById(deal.id))).isNull();
+    }
+
+    @Test
+    void aTrackedDealMovedOutOfThePipelineEndsTheWorkOnItAsSkipped() {
+        FakeDeal deal = FakeDeal.in(portal, DEAL_IDS.incrementAndGet(), 3, A_STAGES, "C3:NEW", Map.of());
+        listener.on(event("ONCRMDEALADD", deal.id));
+        worker.runDue();
+
+        deal.set("CATEGORY_ID", "8"); // a manager moves it to another pipeline
+
+        assertThatThrownBy(() -> listener.on(event("ONCRMDEALUPDATE", deal.id)))
+                .isInstanceOf(ru.b24connector.jobs.JobSkipped.class).hasMessageContaining("moved out");
     }
 
     DealState state(long dealId) {

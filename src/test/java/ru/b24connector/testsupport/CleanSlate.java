@@ -4,6 +4,8 @@ import io.quarkus.arc.Arc;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.persistence.EntityManager;
+import ru.b24connector.outage.Dependency;
+import ru.b24connector.outage.DependencyState;
 import ru.b24connector.portal.PortalLimits;
 
 /**
@@ -24,6 +26,10 @@ public final class CleanSlate {
         });
         Arc.container().instance(CircuitBreakerMaintenance.class).get().resetAll();
         PortalLimits.reset();
+        DependencyState dependencies = Arc.container().instance(DependencyState.class).get();
+        for (Dependency d : Dependency.values()) {
+            dependencies.up(d);
+        }
     }
 
     /** Closes circuit breakers a test opened on purpose (an outage it staged). */
