@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +59,20 @@ public class OneCExchangeLog {
 
     /** Stores a valid record with its apply job; a version received before answers that first receipt. */
     public Receipt receive(OneCExchange.Direction direction, OneCRecords.Record record) {
+        return receiveAll(direction, List.of(record)).get(0);
+    }
+
+    /**
+     * Stores records of one kind (a pulled page) in one transaction with one apply job for those that are new: the
+     * job applies them as a group. A version received before answers its first receipt and changes nothing.
+     */
+    public List<Receipt> receiveAll(OneCExchange.Direction direction, List<? extends OneCRecords.Record> records) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
         for (int attempt = 1; ; attempt++) {
             try {
-                return receiveOnce(direction, record);
+                return receiveOnce(direction, records);
             } catch (RuntimeException e) {
                 // simultaneous first pushes of one object may deadlock on its new row; InnoDB asks for a retry
                 if (attempt == 3 || !deadlock(e)) {
@@ -79,27 +91,41 @@ public class OneCExchangeLog {
         return false;
     }
 
-    private Receipt receiveOnce(OneCExchange.Direction direction, OneCRecords.Record record) {
-        String version = version(record);
-        String payload = toJson(record);
+    private List<Receipt> receiveOnce(OneCExchange.Direction direction, List<? extends OneCRecords.Record> records) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            OneCObject object = lockObject(record.kind(), record.ref());
-            Optional<OneCExchange> earlier = firstReceipt(record.kind(), record.ref(), version);
-            if (earlier.isPresent()) {
-                count(direction, record.kind(), "duplicate");
-                return receipt(earlier.get(), true);
+            List<Receipt> receipts = new ArrayList<>();
+            List<String> refs = new ArrayList<>();
+            List<Long> ids = new ArrayList<>();
+            OneCRecords.Kind kind = records.get(0).kind();
+            for (OneCRecords.Record record : records) {
+                String version = version(record);
+                OneCObject object = lockObject(record.kind(), record.ref());
+                Optional<OneCExchange> earlier = firstReceipt(record.kind(), record.ref(), version);
+                if (earlier.isPresent()) {
+                    count(direction, record.kind(), "duplicate");
+                    receipts.add(receipt(earlier.get(), true));
+                    continue;
+                }
+                String payload = toJson(record);
+                OneCExchange entry = entry(direction, record.kind(), record.ref(), version, record.label(),
+                        OneCExchange.Status.RECEIVED, payload, null);
+                object.receivedExchangeId = entry.id;
+                object.applyWaiting = true;
+                object.payload = payload;
+                object.updatedAt = entry.createdAt;
+                count(direction, record.kind(), "received");
+                // a pull logs one line per page (OneCPull), a push one line per request
+                Log.debugf("Received 1C %s %s (%s) by %s as exchange %d", record.kind(), record.ref(), record.label(),
+                        direction, entry.id);
+                receipts.add(receipt(entry, false));
+                refs.add(record.ref());
+                ids.add(entry.id);
             }
-            OneCExchange entry = entry(direction, record.kind(), record.ref(), version, record.label(),
-                    OneCExchange.Status.RECEIVED, payload, null);
-            object.receivedExchangeId = entry.id;
-            object.payload = payload;
-            object.updatedAt = entry.createdAt;
-            jobs.enqueue(APPLY_JOB, "onec:" + entry.id, Map.of("exchangeId", entry.id, "kind", record.kind().name(),
-                    "ref", record.ref()));
-            count(direction, record.kind(), "received");
-            Log.infof("Received 1C %s %s (%s) by %s as exchange %d", record.kind(), record.ref(), record.label(),
-                    direction, entry.id);
-            return receipt(entry, false);
+            if (!ids.isEmpty()) {
+                jobs.enqueue(APPLY_JOB, "onec:" + ids.get(0), Map.of("kind", kind.name(), "refs", refs,
+                        "exchangeIds", ids));
+            }
+            return receipts;
         });
     }
 
@@ -171,10 +197,16 @@ public class OneCExchangeLog {
                 .executeUpdate());
     }
 
-    /** A dead-lettered apply or write job: its entry (payload {@code exchangeId}) is FAILED if still waiting. */
+    /** A dead-lettered apply or write job: its entries (payload {@code exchangeId} or {@code exchangeIds}) are FAILED if still waiting. */
     void failJob(ru.b24connector.jobs.Job job, Exception cause) {
         try {
-            failIfWaiting(json.readTree(job.payload).path("exchangeId").asLong(), cause.getMessage());
+            com.fasterxml.jackson.databind.JsonNode payload = json.readTree(job.payload);
+            if (payload.has("exchangeId")) {
+                failIfWaiting(payload.path("exchangeId").asLong(), cause.getMessage());
+            }
+            for (com.fasterxml.jackson.databind.JsonNode id : payload.path("exchangeIds")) {
+                failIfWaiting(id.asLong(), cause.getMessage());
+            }
         } catch (Exception e) {
             Log.warnf("Could not mark the exchange of dead job %d failed: %s", job.id, e.getMessage());
         }

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +24,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The scheduled pull from 1C's OData interface: counterparties (a full scan; catalogs carry no change date, so
- * unchanged DataVersions are skipped) and then reclamation documents dated from the watermark on (with an
- * overlap for back-dated edits). Pages are read with {@code $top}/{@code $skip} under a stable {@code $orderby};
+ * The scheduled pull from 1C's OData interface: counterparties selected by {@code ONEC_COUNTERPARTY_FILTER} (a full
+ * scan; catalogs carry no change date, so unchanged DataVersions are skipped) and then reclamation documents dated
+ * from the watermark on (with an overlap for back-dated edits). Each page is received in one transaction with one
+ * job that applies it as a group, and logged in one line. Pages are read with {@code $top}/{@code $skip} under a stable {@code $orderby};
  * the position is stored after every page, so a run cut off by an outage resumes where it stopped, and each
  * record goes through {@link OneCExchangeLog#receive}, which skips versions already received.
  */
@@ -63,12 +65,28 @@ public class OneCPull {
     @Inject
     Clock clock;
 
-    /** Pulls both entity sets once. Reclamations wait for a complete counterparty scan (they refer to them). */
+    @Inject
+    OneCGroups groups;
+
+    @Inject
+    OneCPullProgress progress;
+
+    @Inject
+    ru.b24connector.jobs.JobsConfig jobsConfig;
+
+    /**
+     * Pulls both entity sets once. The catalog is read only with {@code ONEC_COUNTERPARTY_FILTER} (without it, only
+     * the counterparties documents refer to are read, by key); reclamations wait for a complete catalog scan.
+     */
     public Report runOnce() {
         Map<String, SetReport> sets = new LinkedHashMap<>();
-        SetReport counterparties = pullSet(config.counterpartySet(), OneCRecords.Kind.COUNTERPARTY);
-        sets.put(config.counterpartySet(), counterparties);
-        if (counterparties.complete()) {
+        boolean counterpartiesDone = true;
+        if (config.counterpartyFilter().isPresent()) {
+            SetReport counterparties = pullSet(config.counterpartySet(), OneCRecords.Kind.COUNTERPARTY);
+            sets.put(config.counterpartySet(), counterparties);
+            counterpartiesDone = counterparties.complete();
+        }
+        if (counterpartiesDone) {
             sets.put(config.reclamationSet(), pullSet(config.reclamationSet(), OneCRecords.Kind.RECLAMATION));
         }
         return new Report(sets);
@@ -82,18 +100,11 @@ public class OneCPull {
         int rejected = 0;
         Map<String, String> products = new HashMap<>();
         String previousFirst = null;
+        OneCPullProgress.Run run = progress.start(set, kind, mark.nextSkip, total(set, kind, mark));
         try {
             while (true) {
-                Map<String, String> options = new LinkedHashMap<>();
-                if (kind == OneCRecords.Kind.RECLAMATION) {
-                    options.put("$filter", "Date ge datetime'" + ODATA_DATE.format(mark.runSince) + "'");
-                    options.put("$orderby", "Date,Ref_Key");
-                } else {
-                    options.put("$orderby", "Ref_Key");
-                }
-                options.put("$top", String.valueOf(config.pageSize()));
-                options.put("$skip", String.valueOf(mark.nextSkip));
-                List<JsonNode> page = odata.page(set, options);
+                waitForApply(kind);
+                List<JsonNode> page = odata.page(set, pageOptions(kind, mark));
                 pages++;
                 String first = page.isEmpty() ? null : page.get(0).path("Ref_Key").asText();
                 if (first != null && first.equals(previousFirst)) {
@@ -102,53 +113,123 @@ public class OneCPull {
                     page = List.of();
                 }
                 previousFirst = first;
+                List<OneCRecords.Record> records = new ArrayList<>();
+                int pageRejected = 0;
                 for (JsonNode row : page) {
                     rows++;
-                    switch (take(kind, row, products)) {
-                        case RECEIVED -> received++;
-                        case REJECTED -> rejected++;
-                        default -> { }
+                    Optional<OneCRecords.Record> record = take(kind, row, products);
+                    if (record == null) {
+                        pageRejected++;
+                    } else {
+                        record.ifPresent(records::add);
                     }
                     if (kind == OneCRecords.Kind.RECLAMATION) {
                         mark.maxSeen = later(mark.maxSeen, localDate(row.path("Date").asText("")));
                     }
                 }
+                // the page's new versions and one job that applies them as a group, in one transaction
+                int pageReceived = (int) log.receiveAll(OneCExchange.Direction.PULL, records).stream()
+                        .filter(r -> !r.repeat()).count();
+                received += pageReceived;
+                rejected += pageRejected;
                 mark.nextSkip += page.size();
+                run.page(page.size(), pageReceived, pageRejected);
+                Log.infof("Pulled %s page %d (rows %d-%d): %d new versions, %d rejected, %d unchanged; %s", set, pages,
+                        mark.nextSkip - page.size() + 1, mark.nextSkip, pageReceived, pageRejected,
+                        page.size() - pageReceived - pageRejected, run.summary());
                 if (page.size() < config.pageSize()) {
                     complete(set, mark);
+                    run.finish(null);
                     return new SetReport(pages, rows, received, rejected, true, null);
                 }
                 savePosition(set, mark, null);
             }
-        } catch (OneCODataClient.Unavailable | OneCODataClient.Refused e) {
+        } catch (OneCODataClient.Unavailable | OneCODataClient.Refused | PullBackedUp e) {
             savePosition(set, mark, e.getMessage());
+            run.finish(e.getMessage());
             Log.warnf("Pull of %s stopped at row %d, resumes there next run: %s", set, mark.nextSkip, e.getMessage());
             return new SetReport(pages, rows, received, rejected, false, e.getMessage());
         }
     }
 
-    private enum Taken { RECEIVED, KNOWN, REJECTED, SKIPPED }
+    private Map<String, String> pageOptions(OneCRecords.Kind kind, Watermark mark) {
+        Map<String, String> options = new LinkedHashMap<>();
+        filter(kind, mark).ifPresent(f -> options.put("$filter", f));
+        options.put("$orderby", kind == OneCRecords.Kind.RECLAMATION ? "Date,Ref_Key" : "Ref_Key");
+        options.put("$top", String.valueOf(config.pageSize()));
+        options.put("$skip", String.valueOf(mark.nextSkip));
+        return options;
+    }
 
-    /** Reads one entity into a record and receives it; a bad one is logged as rejected, the page goes on. */
-    private Taken take(OneCRecords.Kind kind, JsonNode row, Map<String, String> products) {
+    private Optional<String> filter(OneCRecords.Kind kind, Watermark mark) {
+        return kind == OneCRecords.Kind.RECLAMATION
+                ? Optional.of("Date ge datetime'" + ODATA_DATE.format(mark.runSince) + "'")
+                : config.counterpartyFilter();
+    }
+
+    /** Rows the run will read, from {@code <set>/$count} with the same filter; null when 1C does not tell. */
+    private Long total(String set, OneCRecords.Kind kind, Watermark mark) {
+        try {
+            return odata.count(set, filter(kind, mark));
+        } catch (OneCODataClient.Unavailable | OneCODataClient.Refused e) {
+            return null;
+        }
+    }
+
+    /**
+     * Back-pressure: while the workers apply what earlier pages brought, the pull does not read further, so a large
+     * first sync keeps a page or two in the database queue, not the whole infobase. Only when jobs run in the
+     * background (tests run them by hand after the pull).
+     */
+    private void waitForApply(OneCRecords.Kind kind) {
+        if (!jobsConfig.runInBackground()) {
+            return;
+        }
+        long limit = Math.max(2L * config.pageSize(), 2L * config.groupSize());
+        long deadline = System.nanoTime() + config.pullBacklogWait().toNanos();
+        while (groups.waitingCount(kind) > limit) {
+            if (System.nanoTime() > deadline) {
+                throw new PullBackedUp("records of earlier pages still wait to be applied after "
+                        + config.pullBacklogWait() + " (is the portal reachable?)");
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PullBackedUp("interrupted");
+            }
+        }
+    }
+
+    /** The applying fell behind for too long: the run stops and the next one resumes at the same row. */
+    static final class PullBackedUp extends RuntimeException {
+        PullBackedUp(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Reads one entity into a record: empty when it needs nothing (a catalog folder, a version received before),
+     * null when it broke a rule (logged rejected; the page goes on).
+     */
+    private Optional<OneCRecords.Record> take(OneCRecords.Kind kind, JsonNode row, Map<String, String> products) {
         String ref = row.path("Ref_Key").asText("").toLowerCase(java.util.Locale.ROOT);
         String version = row.path("DataVersion").asText(null);
         if (row.path("IsFolder").asBoolean(false)) {
-            return Taken.SKIPPED; // a group of the catalog, not a counterparty
+            return Optional.empty(); // a group of the catalog, not a counterparty
         }
         if (!ref.isEmpty() && version != null && log.known(kind, ref, version)) {
-            return Taken.KNOWN;
+            return Optional.empty();
         }
         String label = kind == OneCRecords.Kind.COUNTERPARTY ? row.path("Description").asText("") : row.path("Number").asText("");
         try {
-            OneCRecords.Record record = kind == OneCRecords.Kind.COUNTERPARTY
+            return Optional.of(kind == OneCRecords.Kind.COUNTERPARTY
                     ? reader.counterparty(ODataShapes.counterparty(row))
-                    : reader.reclamation(ODataShapes.reclamation(row, config.fields(), counterpartyOf(row), productNames(row, products)));
-            return log.receive(OneCExchange.Direction.PULL, record).repeat() ? Taken.KNOWN : Taken.RECEIVED;
+                    : reader.reclamation(ODataShapes.reclamation(row, config.fields(), counterpartyOf(row), productNames(row, products))));
         } catch (InvalidInputException e) {
             log.reject(OneCExchange.Direction.PULL, kind, ref.isEmpty() ? null : ref, version, label, describe(e.errors()),
                     row.toString());
-            return Taken.REJECTED;
+            return null;
         }
     }
 

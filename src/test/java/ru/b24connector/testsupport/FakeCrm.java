@@ -165,10 +165,17 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
             case "crm.requisite.preset.list":
                 return f.arrayNode().add(f.objectNode().put("ID", "1").put("NAME", "Организация").put("COUNTRY_ID", "1"));
             case "crm.duplicate.findbycomm": {
+                // up to 20 values; the answer lists the matching records, not which value matched
                 String type = p.get("entity_type").orElse("");
-                String value = p.get("values", "0").orElse("");
-                Long id = "COMPANY".equals(type) ? companyByEmail.get(value) : "CONTACT".equals(type) ? contactByEmail.get(value) : null;
-                return id == null ? f.arrayNode() : f.objectNode().set(type, f.arrayNode().add(id));
+                ArrayNode hits = f.arrayNode();
+                for (int i = 0; p.get("values", String.valueOf(i)).isPresent(); i++) {
+                    String value = p.get("values", String.valueOf(i)).orElse("");
+                    Long id = "COMPANY".equals(type) ? companyByEmail.get(value) : "CONTACT".equals(type) ? contactByEmail.get(value) : null;
+                    if (id != null) {
+                        hits.add(id);
+                    }
+                }
+                return hits.isEmpty() ? f.arrayNode() : f.objectNode().set(type, hits);
             }
             case "crm.company.list":
                 return f.arrayNode();
