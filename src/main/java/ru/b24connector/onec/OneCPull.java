@@ -259,6 +259,8 @@ public class OneCPull {
             log.receive(OneCExchange.Direction.PULL, counterparty);
             return counterparty;
         } catch (InvalidInputException e) {
+            log.reject(OneCExchange.Direction.PULL, OneCRecords.Kind.COUNTERPARTY, ref, entity.path("DataVersion").asText(null),
+                    entity.path("Description").asText(""), describe(e.errors()), entity.toString());
             throw new InvalidInputException(field, "invalid-reference", "counterparty " + ref + " is invalid: " + describe(e.errors()));
         }
     }
