@@ -212,10 +212,13 @@ public class OneCExchangeLog {
         }
     }
 
-    /** Marks an entry FAILED if it is still waiting (its job was dead-lettered). */
+    /**
+     * Marks an entry FAILED if it is still waiting (its job was dead-lettered); the error its group noted (what the
+     * portal said about this record) is kept over the job's.
+     */
     void failIfWaiting(long exchangeId, String error) {
         QuarkusTransaction.requiringNew().run(() -> em.createQuery("""
-                        update OneCExchange set status = :failed, error = :e, updatedAt = :t
+                        update OneCExchange set status = :failed, error = coalesce(error, :e), updatedAt = :t
                         where id = :id and status in (:received, :pending)""")
                 .setParameter("failed", OneCExchange.Status.FAILED).setParameter("e", truncate(error, 4000))
                 .setParameter("t", clock.instant()).setParameter("id", exchangeId)
