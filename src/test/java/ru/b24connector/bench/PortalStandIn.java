@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * answers CRM batches with {@link FakeCrm}. As the portal does, each command of a batch is billed to its own method
  * (the outer call to none) and reports its own time in {@code result_time}: {@code duration}, its method's
  * {@code operating} and {@code operating_reset_at}; a plain call reports them in its {@code time}.
- * {@code GET /__stats} reports the counts.
+ * {@code GET /__stats} reports the counts, {@code GET /__deal?origin=…} whether a deal exists.
  * Usage: PortalStandIn port rate burst budgetSeconds secondsPerCommand [windowSeconds, default 600]
  */
 public final class PortalStandIn {
@@ -69,6 +69,13 @@ public final class PortalStandIn {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 200);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/__stats", portal::stats);
+        // GET /__deal?origin=<ORIGINATOR_ID>/<ORIGIN_ID>: 200 once that deal exists, else 404
+        server.createContext("/__deal", e -> {
+            String origin = java.net.URLDecoder.decode(e.getRequestURI().getRawQuery().substring("origin=".length()),
+                    StandardCharsets.UTF_8);
+            Long id = FakeCrm.dealByOrigin.get(origin);
+            send(e, id == null ? 404 : 200, "{\"id\": " + id + "}");
+        });
         server.createContext("/rest/", portal::call);
         server.start();
         System.out.println("portal stand-in on " + port);
