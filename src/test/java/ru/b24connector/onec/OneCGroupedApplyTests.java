@@ -53,6 +53,7 @@ class OneCGroupedApplyTests {
 
     static final String FILTER = "Parent_Key eq guid'5b1c3e40-7d4e-11ee-b962-0242ac120002'";
     private static final String COUNTERPARTIES = OneCWireMock.path("Catalog_Контрагенты");
+    private static final String DOCUMENTS = OneCWireMock.path("Document_РекламацияДилера");
     private static final int PAGE = 100;
 
     /** Dealers are the counterparties of one folder; pages of 100. One Quarkus restart. */
@@ -74,6 +75,9 @@ class OneCGroupedApplyTests {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    OneCPortalShare share;
 
     WireMockServer onec;
 
@@ -159,6 +163,72 @@ class OneCGroupedApplyTests {
                         org.hamcrest.Matchers.equalTo(20));
     }
 
+    @Test
+    void thirtyDocumentsOfThreeDealersBecomeThirtyDealsInAFewCalls() {
+        List<String> cps = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            cps.add(counterparty(ref(), inn(), "Документный " + i + " ООО", i));
+        }
+        stubPages(cps);
+        List<String> docs = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            docs.add(document(ref(), cps.get(i % 3).substring(cps.get(i % 3).indexOf("\"Ref_Key\": \"") + 12).substring(0, 36),
+                    "РК-1" + String.format("%05d", i)));
+        }
+        onec.stubFor(get(urlPathEqualTo(DOCUMENTS)).withQueryParam("$skip", equalTo("0"))
+                .willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json;odata=minimalmetadata;charset=utf-8")
+                        .withBody("{\"odata.metadata\": \"http://1c/ut/odata/standard.odata/$metadata#Document_РекламацияДилера\", "
+                                + "\"value\": [" + String.join(",", docs) + "]}")));
+
+        pull.runOnce();
+        worker.runDue();
+
+        assertThat(FakeCrm.created("crm.company.add")).isEqualTo(3);
+        assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(30);
+        assertThat(FakeCrm.created("crm.deal.productrows.set")).isEqualTo(30);
+        assertThat(FakeCrm.created("crm.timeline.comment.add")).isEqualTo(30);
+        // counterparties: one lookup and one create call; documents: 90 commands in two calls
+        assertThat(portal.findAll(anyRequestedFor(urlPathMatching(PortalWireMock.WEBHOOK_PATH + ".*")))).hasSizeLessThanOrEqualTo(5);
+    }
+
+    @Test
+    void aDealerClaimGoesAheadWhileOneCHoldsItsShareOfTheWorkers() {
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            rows.add(counterparty(ref(), inn(), "Фоновый " + i + " ООО", i));
+        }
+        stubPages(rows);
+        pull.runOnce();
+        // two 1C groups run already: 0.5 of the four workers
+        assertThat(share.tryEnter()).isTrue();
+        assertThat(share.tryEnter()).isTrue();
+        try {
+            String inn = inn();
+            given().header("Authorization", "Bearer dealer-a-token").contentType("application/json")
+                    .body(("{\"dealer\": {\"companyName\": \"ООО «Срочный»\", \"inn\": \"%s\", \"contactName\": \"Иван Петров\","
+                            + " \"email\": \"urgent@example.ru\", \"phone\": \"8 (912) 345-67-89\"}, \"dealerClaimId\": \"U-1\", \"claimText\": \"Течь\","
+                            + " \"items\": [{\"productName\": \"Редуктор GBX-24\", \"quantity\": 1}]}").formatted(inn))
+                    .post("/api/v1/reclamations").then().statusCode(202);
+
+            worker.runDue();
+
+            // the claim is in the CRM; the 1C page waits for a worker of 1C's share, not failed
+            assertThat(FakeCrm.dealByOrigin).containsKey("dealer:" + inn + "/U-1");
+            assertThat(FakeCrm.created("crm.company.add")).isEqualTo(1);
+            assertThat(QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                    "SELECT attempts FROM job WHERE type = 'onec.apply' AND status = 'QUEUED'").getResultList()))
+                    .containsExactly(0);
+        } finally {
+            share.leave();
+            share.leave();
+        }
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "UPDATE job SET run_at = NOW(6) WHERE type = 'onec.apply' AND status = 'QUEUED'").executeUpdate());
+        worker.runDue();
+        assertThat(FakeCrm.created("crm.company.add")).isEqualTo(11);
+    }
+
     // --- 1C's side: pages answered only when asked with the dealers' filter
 
     private void stubPages(List<String> rows) {
@@ -171,6 +241,19 @@ class OneCGroupedApplyTests {
                             .withBody("{\"odata.metadata\": \"http://1c/ut/odata/standard.odata/$metadata#Catalog_Контрагенты\", "
                                     + "\"value\": [" + String.join(",", page) + "]}")));
         }
+    }
+
+    /** A reclamation document shaped like reference/1c-integration.md §7.2, its lines with presentations. */
+    private static String document(String ref, String counterpartyRef, String number) {
+        return """
+                {"Ref_Key": "%s", "DataVersion": "AAAABQAAAAA=", "DeletionMark": false, "Number": "%s",
+                 "Date": "%s", "Posted": true, "Контрагент_Key": "%s", "Статус": "НаРассмотрении",
+                 "ДатаРешения": "0001-01-01T00:00:00", "СуммаПретензии": 48500,
+                 "ОписаниеДефекта": "Течь масла из-под сальника редуктора",
+                 "Товары": [{"LineNumber": "1", "Номенклатура_Key": "1a6f0c55-6b2d-11ee-b962-0242ac120002",
+                             "Номенклатура____Presentation": "Редуктор GBX-24", "Количество": 1,
+                             "СерийныйНомер": "GBX-24-0017731", "Дефект": "Течь масла", "Сумма": 48500}]}"""
+                .formatted(ref, number, java.time.LocalDateTime.now().minusDays(1).withNano(0), counterpartyRef);
     }
 
     /** A Catalog_Контрагенты entity of the dealers' folder, shaped like reference/1c-integration.md §7.1. */
