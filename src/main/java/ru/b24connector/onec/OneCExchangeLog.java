@@ -59,20 +59,28 @@ public class OneCExchangeLog {
 
     /** Stores a valid record with its apply job; a version received before answers that first receipt. */
     public Receipt receive(OneCExchange.Direction direction, OneCRecords.Record record) {
-        return receiveAll(direction, List.of(record)).get(0);
+        return receiveAll(direction, List.of(record), null).get(0);
+    }
+
+    /** The dedup key of the apply job {@link #receiveAll} enqueues for records whose first new entry is {@code id}. */
+    static String applyJobKey(long firstNewExchangeId) {
+        return "onec:" + firstNewExchangeId;
     }
 
     /**
      * Stores records of one kind (a pulled page) in one transaction with one apply job for those that are new: the
      * job applies them as a group. A version received before answers its first receipt and changes nothing.
+     *
+     * @param runAt when the job may start (null: now); the pull holds page jobs back while it gathers a group
      */
-    public List<Receipt> receiveAll(OneCExchange.Direction direction, List<? extends OneCRecords.Record> records) {
+    public List<Receipt> receiveAll(OneCExchange.Direction direction, List<? extends OneCRecords.Record> records,
+                                    Instant runAt) {
         if (records.isEmpty()) {
             return List.of();
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                return receiveOnce(direction, records);
+                return receiveOnce(direction, records, runAt);
             } catch (RuntimeException e) {
                 // simultaneous first pushes of one object may deadlock on its new row; InnoDB asks for a retry
                 if (attempt == 3 || !deadlock(e)) {
@@ -91,7 +99,8 @@ public class OneCExchangeLog {
         return false;
     }
 
-    private List<Receipt> receiveOnce(OneCExchange.Direction direction, List<? extends OneCRecords.Record> records) {
+    private List<Receipt> receiveOnce(OneCExchange.Direction direction, List<? extends OneCRecords.Record> records,
+                                      Instant runAt) {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<Receipt> receipts = new ArrayList<>();
             List<String> refs = new ArrayList<>();
@@ -122,8 +131,8 @@ public class OneCExchangeLog {
                 ids.add(entry.id);
             }
             if (!ids.isEmpty()) {
-                jobs.enqueue(APPLY_JOB, "onec:" + ids.get(0), Map.of("kind", kind.name(), "refs", refs,
-                        "exchangeIds", ids));
+                jobs.enqueue(APPLY_JOB, applyJobKey(ids.get(0)), Map.of("kind", kind.name(), "refs", refs,
+                        "exchangeIds", ids), runAt, null);
             }
             return receipts;
         });

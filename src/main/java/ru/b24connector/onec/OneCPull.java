@@ -74,6 +74,9 @@ public class OneCPull {
     @Inject
     ru.b24connector.jobs.JobsConfig jobsConfig;
 
+    @Inject
+    ru.b24connector.jobs.JobQueue jobs;
+
     /**
      * Pulls both entity sets once. The catalog is read only with {@code ONEC_COUNTERPARTY_FILTER} (without it, only
      * the counterparties documents refer to are read, by key); reclamations wait for a complete catalog scan.
@@ -101,9 +104,10 @@ public class OneCPull {
         Map<String, String> products = new HashMap<>();
         String previousFirst = null;
         OneCPullProgress.Run run = progress.start(set, kind, mark.nextSkip, total(set, kind, mark));
+        List<String> held = new ArrayList<>();
         try {
             while (true) {
-                waitForApply(kind);
+                waitForApply(kind, held);
                 List<JsonNode> page = odata.page(set, pageOptions(kind, mark));
                 pages++;
                 String first = page.isEmpty() ? null : page.get(0).path("Ref_Key").asText();
@@ -127,9 +131,17 @@ public class OneCPull {
                         mark.maxSeen = later(mark.maxSeen, localDate(row.path("Date").asText("")));
                     }
                 }
-                // the page's new versions and one job that applies them as a group, in one transaction
-                int pageReceived = (int) log.receiveAll(OneCExchange.Direction.PULL, records).stream()
-                        .filter(r -> !r.repeat()).count();
+                // the page's new versions and one job that applies them, in one transaction; the job is held back
+                // until a group's worth waits (or the set is read), so a few changes spread over many pages share
+                // their calls; held for ONEC_PULL_BACKLOG_WAIT at most, should this replica stop meanwhile
+                List<OneCExchangeLog.Receipt> receipts = log.receiveAll(OneCExchange.Direction.PULL, records,
+                        clock.instant().plus(config.pullBacklogWait()));
+                receipts.stream().filter(r -> !r.repeat()).findFirst()
+                        .ifPresent(r -> held.add(OneCExchangeLog.applyJobKey(r.exchangeId())));
+                int pageReceived = (int) receipts.stream().filter(r -> !r.repeat()).count();
+                if (groups.waitingCount(kind) >= config.groupSize()) {
+                    release(held);
+                }
                 received += pageReceived;
                 rejected += pageRejected;
                 mark.nextSkip += page.size();
@@ -149,7 +161,15 @@ public class OneCPull {
             run.finish(e.getMessage());
             Log.warnf("Pull of %s stopped at row %d, resumes there next run: %s", set, mark.nextSkip, e.getMessage());
             return new SetReport(pages, rows, received, rejected, false, e.getMessage());
+        } finally {
+            release(held);
         }
+    }
+
+    /** Lets the held page jobs run now. */
+    private void release(List<String> held) {
+        jobs.runBy(OneCExchangeLog.APPLY_JOB, held, clock.instant());
+        held.clear();
     }
 
     private Map<String, String> pageOptions(OneCRecords.Kind kind, Watermark mark) {
@@ -181,13 +201,14 @@ public class OneCPull {
      * first sync keeps a page or two in the database queue, not the whole infobase. Only when jobs run in the
      * background (tests run them by hand after the pull).
      */
-    private void waitForApply(OneCRecords.Kind kind) {
+    private void waitForApply(OneCRecords.Kind kind, List<String> held) {
         if (!jobsConfig.runInBackground()) {
             return;
         }
         long limit = Math.max(2L * config.pageSize(), 2L * config.groupSize());
         long deadline = System.nanoTime() + config.pullBacklogWait().toNanos();
         while (groups.waitingCount(kind) > limit) {
+            release(held);
             if (System.nanoTime() > deadline) {
                 throw new PullBackedUp("records of earlier pages still wait to be applied after "
                         + config.pullBacklogWait() + " (is the portal reachable?)");
