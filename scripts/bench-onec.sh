@@ -31,7 +31,10 @@ EMBEDDED_DB_DIR="$DATA/db" EMBEDDED_DB_PORT=$DB_PORT QUARKUS_HTTP_PORT=$PORT \
   java -Xmx"$HEAP" -jar target/quarkus-app/quarkus-run.jar > "$DATA/service.log" 2>&1 &
 service=$!
 trap 'kill $service $portal $onec 2>/dev/null; wait $service $portal $onec 2>/dev/null; [ -n "${KEEP:-}" ] && echo "logs kept in $DATA" || rm -rf "$DATA"' EXIT
-until curl -sf "localhost:$PORT/q/health/ready" > /dev/null; do sleep 0.2; done
+until curl -sf "localhost:$PORT/q/health/ready" > /dev/null; do
+  kill -0 $service 2>/dev/null || { echo "the service did not start:"; grep -m3 -A2 Exception "$DATA/service.log"; exit 1; }
+  sleep 0.2
+done
 sleep 5 # let the startup registration finish
 echo "== first sync: $COUNTERPARTIES counterparties, $DOCUMENTS documents (rate $RATE/s, burst $BURST, budget ${BUDGET}s per ${WINDOW}s at ${COST}s per command, heap $HEAP)"
 java -cp "$CP" ru.b24connector.bench.OneCSyncBench "http://localhost:$PORT" "http://127.0.0.1:$PORTAL_PORT" \
