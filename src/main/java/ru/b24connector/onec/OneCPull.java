@@ -69,6 +69,9 @@ public class OneCPull {
     OneCGroups groups;
 
     @Inject
+    OneCWatermarks watermarks;
+
+    @Inject
     OneCPullProgress progress;
 
     @Inject
@@ -96,7 +99,7 @@ public class OneCPull {
     }
 
     private SetReport pullSet(String set, OneCRecords.Kind kind) {
-        Watermark mark = startRun(set, kind);
+        OneCWatermarks.Watermark mark = watermarks.startRun(set, kind);
         int pages = 0;
         int rows = 0;
         int received = 0;
@@ -150,14 +153,14 @@ public class OneCPull {
                         mark.nextSkip - page.size() + 1, mark.nextSkip, pageReceived, pageRejected,
                         page.size() - pageReceived - pageRejected, run.summary());
                 if (page.size() < config.pageSize()) {
-                    complete(set, mark);
+                    watermarks.complete(set, mark);
                     run.finish(null);
                     return new SetReport(pages, rows, received, rejected, true, null);
                 }
-                savePosition(set, mark, null);
+                watermarks.savePosition(set, mark, null);
             }
         } catch (OneCODataClient.Unavailable | OneCODataClient.Refused | PullBackedUp e) {
-            savePosition(set, mark, e.getMessage());
+            watermarks.savePosition(set, mark, e.getMessage());
             run.finish(e.getMessage());
             Log.warnf("Pull of %s stopped at row %d, resumes there next run: %s", set, mark.nextSkip, e.getMessage());
             return new SetReport(pages, rows, received, rejected, false, e.getMessage());
@@ -172,7 +175,7 @@ public class OneCPull {
         held.clear();
     }
 
-    private Map<String, String> pageOptions(OneCRecords.Kind kind, Watermark mark) {
+    private Map<String, String> pageOptions(OneCRecords.Kind kind, OneCWatermarks.Watermark mark) {
         Map<String, String> options = new LinkedHashMap<>();
         filter(kind, mark).ifPresent(f -> options.put("$filter", f));
         options.put("$orderby", kind == OneCRecords.Kind.RECLAMATION ? "Date,Ref_Key" : "Ref_Key");
@@ -181,14 +184,14 @@ public class OneCPull {
         return options;
     }
 
-    private Optional<String> filter(OneCRecords.Kind kind, Watermark mark) {
+    private Optional<String> filter(OneCRecords.Kind kind, OneCWatermarks.Watermark mark) {
         return kind == OneCRecords.Kind.RECLAMATION
                 ? Optional.of("Date ge datetime'" + ODATA_DATE.format(mark.runSince) + "'")
                 : config.counterpartyFilter();
     }
 
     /** Rows the run will read, from {@code <set>/$count} with the same filter; null when 1C does not tell. */
-    private Long total(String set, OneCRecords.Kind kind, Watermark mark) {
+    private Long total(String set, OneCRecords.Kind kind, OneCWatermarks.Watermark mark) {
         try {
             return odata.count(set, filter(kind, mark));
         } catch (OneCODataClient.Unavailable | OneCODataClient.Refused e) {
@@ -312,82 +315,9 @@ public class OneCPull {
         return errors.stream().map(e -> e.field() + " [" + e.rule() + "]: " + e.message()).collect(Collectors.joining("; "));
     }
 
-    // --- the watermark
-
-    private static final class Watermark {
-        LocalDateTime runSince;
-        int nextSkip;
-        LocalDateTime maxSeen;
-    }
-
-    /** Resumes a run cut off earlier (same window, next page), or opens a new one from the watermark. */
-    private Watermark startRun(String set, OneCRecords.Kind kind) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            em.createNativeQuery("INSERT IGNORE INTO onec_watermark (entity_set, next_skip, updated_at) VALUES (?1, 0, ?2)")
-                    .setParameter(1, set).setParameter(2, Timestamp.from(clock.instant())).executeUpdate();
-            Object[] row = (Object[]) em.createNativeQuery(
-                            "SELECT since, run_since, next_skip, max_seen FROM onec_watermark WHERE entity_set = ?1 FOR UPDATE")
-                    .setParameter(1, set).getSingleResult();
-            Watermark mark = new Watermark();
-            LocalDateTime since = toLocal(row[0]);
-            LocalDateTime runSince = toLocal(row[1]);
-            int nextSkip = ((Number) row[2]).intValue();
-            if (nextSkip > 0 && (runSince != null || kind == OneCRecords.Kind.COUNTERPARTY)) {
-                mark.runSince = runSince;
-                mark.nextSkip = nextSkip;
-                mark.maxSeen = toLocal(row[3]);
-                return mark;
-            }
-            LocalDateTime now = LocalDateTime.now(clock.withZone(config.zone())).truncatedTo(ChronoUnit.SECONDS);
-            if (kind == OneCRecords.Kind.RECLAMATION) { // catalogs are read in full: no window
-                mark.runSince = since == null ? now.minus(config.pullLookback()) : since.minus(config.pullOverlap());
-            }
-            mark.nextSkip = 0;
-            mark.maxSeen = since;
-            savePositionInTx(set, mark, null);
-            return mark;
-        });
-    }
-
-    private void savePosition(String set, Watermark mark, String error) {
-        QuarkusTransaction.requiringNew().run(() -> savePositionInTx(set, mark, error));
-    }
-
-    private void savePositionInTx(String set, Watermark mark, String error) {
-        em.createNativeQuery("UPDATE onec_watermark SET run_since = ?1, next_skip = ?2, max_seen = ?3, last_error = ?4, "
-                        + "updated_at = ?5 WHERE entity_set = ?6")
-                .setParameter(1, mark.runSince).setParameter(2, mark.nextSkip).setParameter(3, mark.maxSeen)
-                .setParameter(4, OneCExchangeLog.truncate(error, 2000)).setParameter(5, Timestamp.from(clock.instant()))
-                .setParameter(6, set).executeUpdate();
-    }
-
-    /** The run read everything: the watermark moves to the newest document date seen, the next run starts anew. */
-    private void complete(String set, Watermark mark) {
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
-                        UPDATE onec_watermark SET since = COALESCE(?1, since), run_since = NULL, next_skip = 0,
-                               max_seen = NULL, last_error = NULL, completed_at = ?2, updated_at = ?2
-                        WHERE entity_set = ?3""")
-                .setParameter(1, mark.maxSeen).setParameter(2, Timestamp.from(clock.instant())).setParameter(3, set)
-                .executeUpdate());
-    }
-
     /** Where each entity set's pull stands, for the admin API. */
     public List<Map<String, Object>> watermarks() {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("SELECT entity_set, since, run_since, next_skip, last_error, "
-                    + "completed_at FROM onec_watermark ORDER BY entity_set").getResultList();
-            return rows.stream().map(r -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("entitySet", r[0]);
-                m.put("since", r[1] == null ? null : r[1].toString());
-                m.put("resumeWindow", r[2] == null ? null : r[2].toString());
-                m.put("resumeAtRow", r[3]);
-                m.put("lastError", r[4]);
-                m.put("completedAt", r[5] == null ? null : r[5].toString());
-                return m;
-            }).toList();
-        });
+        return watermarks.list();
     }
 
     private static LocalDateTime localDate(String text) {
@@ -400,18 +330,5 @@ public class OneCPull {
 
     private static LocalDateTime later(LocalDateTime a, LocalDateTime b) {
         return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
-    }
-
-    private static LocalDateTime toLocal(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof LocalDateTime l) {
-            return l;
-        }
-        if (value instanceof Timestamp t) {
-            return t.toLocalDateTime();
-        }
-        return LocalDateTime.parse(value.toString().replace(' ', 'T'));
     }
 }

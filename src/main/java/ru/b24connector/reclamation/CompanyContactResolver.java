@@ -173,10 +173,10 @@ public class CompanyContactResolver {
             }
         }
         // a 1C counterparty may come without e-mail or phone: look up by what there is
-        List<CommLookup> comms = List.of(
-                new CommLookup("mail", "COMPANY", "EMAIL", Party::email),
-                new CommLookup("ct", "CONTACT", "EMAIL", Party::email),
-                new CommLookup("tel", "COMPANY", "PHONE", Party::phone));
+        List<DuplicateLookup> comms = List.of(
+                new DuplicateLookup("mail", "COMPANY", "EMAIL", Party::email),
+                new DuplicateLookup("ct", "CONTACT", "EMAIL", Party::email),
+                new DuplicateLookup("tel", "COMPANY", "PHONE", Party::phone));
         comms.forEach(c -> c.addTo(batch, unknown.values()));
         if (presetId == null) {
             batch.add("presets", "crm.requisite.preset.list", Map.of("select", List.of("ID", "COUNTRY_ID", "NAME")));
@@ -201,75 +201,6 @@ public class CompanyContactResolver {
                     .or(() -> comms.get(2).match(p))
                     .ifPresent(id -> companies.put(p.inn(), id));
             comms.get(1).match(p).ifPresent(id -> contacts.put(p.inn(), id));
-        }
-    }
-
-    /**
-     * The {@code crm.duplicate.findbycomm} lookups of one entity type and communication type for many dealers: up to
-     * 20 values a command, as the method allows.
-     */
-    private static final class CommLookup {
-        private static final int VALUES_PER_COMMAND = 20;
-        private final String key;
-        private final String entityType;
-        private final String type;
-        private final java.util.function.Function<Party, String> value;
-        private final List<List<String>> commands = new ArrayList<>();
-        private final Map<String, Long> byValue = new HashMap<>();
-
-        CommLookup(String key, String entityType, String type, java.util.function.Function<Party, String> value) {
-            this.key = key;
-            this.entityType = entityType;
-            this.type = type;
-            this.value = value;
-        }
-
-        void addTo(PortalBatch batch, java.util.Collection<Party> parties) {
-            List<String> values = parties.stream().map(value).filter(v -> v != null).distinct().toList();
-            for (int from = 0; from < values.size(); from += VALUES_PER_COMMAND) {
-                List<String> chunk = values.subList(from, Math.min(values.size(), from + VALUES_PER_COMMAND));
-                batch.add(key + commands.size(), "crm.duplicate.findbycomm", params(chunk));
-                commands.add(chunk);
-            }
-        }
-
-        void readOrAskAgain(BatchResult found, PortalBatch again) {
-            for (int i = 0; i < commands.size(); i++) {
-                List<String> values = commands.get(i);
-                Optional<Long> hit = duplicate(found.result(key + i), entityType);
-                if (hit.isEmpty()) {
-                    continue;
-                }
-                if (values.size() == 1) {
-                    byValue.put(values.get(0), hit.get());
-                } else {
-                    for (int v = 0; v < values.size(); v++) {
-                        again.add(key + i + "v" + v, "crm.duplicate.findbycomm", params(List.of(values.get(v))));
-                    }
-                }
-            }
-        }
-
-        void readAgain(BatchResult answers) {
-            for (int i = 0; i < commands.size(); i++) {
-                List<String> values = commands.get(i);
-                for (int v = 0; v < values.size(); v++) {
-                    String k = key + i + "v" + v;
-                    if (values.size() > 1 && answers.succeeded(k)) {
-                        int at = v;
-                        duplicate(answers.result(k), entityType).ifPresent(id -> byValue.put(values.get(at), id));
-                    }
-                }
-            }
-        }
-
-        Optional<Long> match(Party p) {
-            String v = value.apply(p);
-            return v == null ? Optional.empty() : Optional.ofNullable(byValue.get(v));
-        }
-
-        private Map<String, Object> params(List<String> values) {
-            return Map.of("entity_type", entityType, "type", type, "values", values);
         }
     }
 
@@ -421,12 +352,6 @@ public class CompanyContactResolver {
             fields.put("PHONE", List.of(Map.of("VALUE", p.phone(), "VALUE_TYPE", "WORK")));
         }
         return fields;
-    }
-
-    /** {@code {"COMPANY":[45]}} → 45; {@code []} (no match) → empty. */
-    private static Optional<Long> duplicate(JsonNode result, String type) {
-        JsonNode ids = result.path(type);
-        return ids.isArray() && !ids.isEmpty() ? Optional.of(ids.get(0).asLong()) : Optional.empty();
     }
 
     /** Another caller is creating this dealer right now; try again shortly. */
