@@ -65,6 +65,7 @@ class OneCCompanySync {
         Map<String, Instant> waiting = new HashMap<>();
         Map<String, String> failed = new HashMap<>();
         java.util.Set<String> created = new java.util.HashSet<>();
+        List<OneCExchangeLog.Link> links = new ArrayList<>();
         byMember.forEach((member, c) -> {
             CompanyContactResolver.CompanyContact ids = resolution.dealers().get(c.inn());
             if (ids != null) {
@@ -72,8 +73,8 @@ class OneCCompanySync {
                 if (resolution.created().contains(c.inn())) {
                     created.add(member);
                 }
-                log.link(OneCRecords.Kind.COUNTERPARTY, c.ref(), ids.companyId(), ids.companyId(), ids.contactId(), null,
-                        log.toJson(c));
+                links.add(new OneCExchangeLog.Link(OneCRecords.Kind.COUNTERPARTY, c.ref(), ids.companyId(), ids.companyId(),
+                        ids.contactId(), null, log.toJson(c)));
             } else if (resolution.busy().contains(c.inn())) {
                 waiting.put(member, clock.instant().plusSeconds(3));
             } else if (resolution.noRoom().contains(c.inn())) {
@@ -82,6 +83,7 @@ class OneCCompanySync {
                 failed.put(member, "the portal did not create the company of INN " + c.inn());
             }
         });
+        log.linkAll(links);
         return new Companies(byRef, waiting, failed, created);
     }
 
@@ -112,6 +114,7 @@ class OneCCompanySync {
         groups.markRequested(OneCRecords.Kind.COUNTERPARTY, requested);
         Companies companies = resolve(toResolve, Map.of(), requestedBefore);
         Optional<Instant> again = Optional.empty();
+        List<OneCGroups.Applied> created = new ArrayList<>();
         for (OneCGroups.Member m : members) {
             if (companies.waitingUntil().containsKey(m.ref())) {
                 groups.waiting(m, "waiting for the portal's time budget, or for another worker creating the company");
@@ -122,9 +125,11 @@ class OneCCompanySync {
                 known.put(m.ref(), companies.byRef().get(m.ref()).companyId());
             } else if (companies.created().contains(m.ref())) {
                 // created with 1C's name as its title: nothing to update
-                groups.applied(m, new OneCGroups.Outcome(null, companies.byRef().get(m.ref()).companyId(), null));
+                long companyId = companies.byRef().get(m.ref()).companyId();
+                created.add(new OneCGroups.Applied(m, new OneCGroups.Outcome(null, companyId, null), companyId, null));
             }
         }
+        groups.appliedAll(created);
         updateTitles(members, known);
         return again;
     }
@@ -147,16 +152,18 @@ class OneCCompanySync {
             }
         }
         BatchResult result = portal.batch(batch);
+        List<OneCGroups.Applied> done = new ArrayList<>();
         for (OneCGroups.Member m : members) {
             String key = keyOf.get(m.ref());
             if (key == null) {
                 continue;
             }
             if (result.succeeded(key)) {
-                groups.applied(m, new OneCGroups.Outcome(null, companyOf.get(m.ref()), null));
+                done.add(new OneCGroups.Applied(m, new OneCGroups.Outcome(null, companyOf.get(m.ref()), null), null, null));
             } else {
                 groups.failed(m, result.error(key).map(Throwable::getMessage).orElse("the company was not updated"));
             }
         }
+        groups.appliedAll(done);
     }
 }

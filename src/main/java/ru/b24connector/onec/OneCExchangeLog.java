@@ -304,19 +304,34 @@ public class OneCExchangeLog {
         return em.find(OneCObject.class, new OneCObject.Key(kind, ref), LockModeType.PESSIMISTIC_WRITE);
     }
 
+    /** Portal ids found or created for an object; null fields are left as they are. */
+    record Link(OneCRecords.Kind kind, String ref, Long portalId, Long companyId, Long contactId, Boolean commentDone,
+                String payloadIfNone) {
+    }
+
     /** Records the portal ids found or created for an object, at once (a retry must not create them again). */
     void link(OneCRecords.Kind kind, String ref, Long portalId, Long companyId, Long contactId, Boolean commentDone,
               String payloadIfNone) {
+        linkAll(List.of(new Link(kind, ref, portalId, companyId, contactId, commentDone, payloadIfNone)));
+    }
+
+    /** {@link #link} for a group's objects, in one transaction. */
+    void linkAll(List<Link> links) {
+        if (links.isEmpty()) {
+            return;
+        }
         QuarkusTransaction.requiringNew().run(() -> {
-            OneCObject object = lockObject(kind, ref);
-            object.portalId = portalId != null ? portalId : object.portalId;
-            object.companyId = companyId != null ? companyId : object.companyId;
-            object.contactId = contactId != null ? contactId : object.contactId;
-            object.commentDone = commentDone != null ? commentDone : object.commentDone;
-            if (object.payload == null) {
-                object.payload = payloadIfNone;
+            for (Link l : links) {
+                OneCObject object = lockObject(l.kind(), l.ref());
+                object.portalId = l.portalId() != null ? l.portalId() : object.portalId;
+                object.companyId = l.companyId() != null ? l.companyId() : object.companyId;
+                object.contactId = l.contactId() != null ? l.contactId() : object.contactId;
+                object.commentDone = l.commentDone() != null ? l.commentDone() : object.commentDone;
+                if (object.payload == null) {
+                    object.payload = l.payloadIfNone();
+                }
+                object.updatedAt = clock.instant();
             }
-            object.updatedAt = clock.instant();
         });
     }
 

@@ -146,27 +146,49 @@ class OneCGroups {
 
     /** The member's version is in the portal: marks it applied (or ignored), and older versions superseded. */
     void applied(Member m, Outcome outcome) {
+        appliedAll(List.of(new Applied(m, outcome, null, null)));
+    }
+
+    /** A member done, with the portal ids to record on its object (null: leave as they are). */
+    record Applied(Member member, Outcome outcome, Long portalId, Boolean commentDone) {
+    }
+
+    /**
+     * Marks members applied (or ignored) with the ids the portal gave them, and their older versions superseded, in one
+     * transaction: a group commits once, not once per record. Should the service stop before it, the members stay
+     * waiting with {@code portal_requested} set, and their next attempt looks them up before creating anything.
+     */
+    void appliedAll(List<Applied> done) {
+        if (done.isEmpty()) {
+            return;
+        }
         QuarkusTransaction.requiringNew().run(() -> {
-            OneCObject object = log.lockObject(m.object().kind, m.ref());
-            object.appliedExchangeId = m.exchangeId();
-            object.applyWaiting = !Long.valueOf(m.exchangeId()).equals(object.receivedExchangeId);
-            object.portalRequested = false;
-            object.updatedAt = clock.instant();
-            OneCExchange entry = em.find(OneCExchange.class, m.exchangeId());
-            entry.status = outcome.ignored() == null ? OneCExchange.Status.APPLIED : OneCExchange.Status.IGNORED;
-            entry.dealId = outcome.dealId();
-            entry.companyId = outcome.companyId();
-            entry.error = outcome.ignored();
-            entry.updatedAt = clock.instant();
-            em.createQuery("""
-                            update OneCExchange set status = :superseded, error = null, updatedAt = :t
-                            where kind = :k and ref = :r and status = :received and id < :applied""")
-                    .setParameter("superseded", OneCExchange.Status.SUPERSEDED).setParameter("t", clock.instant())
-                    .setParameter("k", m.object().kind).setParameter("r", m.ref())
-                    .setParameter("received", OneCExchange.Status.RECEIVED).setParameter("applied", m.exchangeId())
-                    .executeUpdate();
+            for (Applied a : done) {
+                Member m = a.member();
+                OneCObject object = log.lockObject(m.object().kind, m.ref());
+                object.portalId = a.portalId() != null ? a.portalId() : object.portalId;
+                object.commentDone = a.commentDone() != null ? a.commentDone() : object.commentDone;
+                object.appliedExchangeId = m.exchangeId();
+                object.applyWaiting = !Long.valueOf(m.exchangeId()).equals(object.receivedExchangeId);
+                object.portalRequested = false;
+                object.updatedAt = clock.instant();
+                OneCExchange entry = em.find(OneCExchange.class, m.exchangeId());
+                entry.status = a.outcome().ignored() == null ? OneCExchange.Status.APPLIED : OneCExchange.Status.IGNORED;
+                entry.dealId = a.outcome().dealId();
+                entry.companyId = a.outcome().companyId();
+                entry.error = a.outcome().ignored();
+                entry.updatedAt = clock.instant();
+                em.createQuery("""
+                                update OneCExchange set status = :superseded, error = null, updatedAt = :t
+                                where kind = :k and ref = :r and status = :received and id < :applied""")
+                        .setParameter("superseded", OneCExchange.Status.SUPERSEDED).setParameter("t", clock.instant())
+                        .setParameter("k", m.object().kind).setParameter("r", m.ref())
+                        .setParameter("received", OneCExchange.Status.RECEIVED).setParameter("applied", m.exchangeId())
+                        .executeUpdate();
+            }
         });
-        log.count(m.direction(), m.object().kind, outcome.ignored() == null ? "applied" : "ignored");
+        done.forEach(a -> log.count(a.member().direction(), a.member().object().kind,
+                a.outcome().ignored() == null ? "applied" : "ignored"));
     }
 
     /**

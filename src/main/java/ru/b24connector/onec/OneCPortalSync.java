@@ -94,6 +94,7 @@ class OneCPortalSync {
         OneCCompanySync.Companies resolved = companies.resolve(toResolve, contacts, requestedBefore);
         Optional<Instant> again = Optional.empty();
         List<OneCGroups.Member> ready = new ArrayList<>();
+        List<OneCExchangeLog.Link> links = new ArrayList<>();
         for (OneCGroups.Member m : members) {
             if (resolved.waitingUntil().containsKey(m.ref())) {
                 groups.waiting(m, "waiting for the portal's time budget, or for another worker creating the company");
@@ -108,10 +109,12 @@ class OneCPortalSync {
                 var ids = resolved.byRef().get(m.ref());
                 companyOf.put(m.ref(), ids.companyId());
                 contactOf.put(m.ref(), ids.contactId());
-                log.link(OneCRecords.Kind.RECLAMATION, m.ref(), null, ids.companyId(), ids.contactId(), null, null);
+                links.add(new OneCExchangeLog.Link(OneCRecords.Kind.RECLAMATION, m.ref(), null, ids.companyId(),
+                        ids.contactId(), null, null));
             }
             ready.add(m);
         }
+        log.linkAll(links);
         java.util.Set<String> notLookedUp = new java.util.HashSet<>();
         Map<String, Long> dealOf = existingDeals(ready, notLookedUp);
         List<OneCGroups.Member> deals = new ArrayList<>();
@@ -220,14 +223,20 @@ class OneCPortalSync {
             groups.markRequested(OneCRecords.Kind.RECLAMATION,
                     sent.stream().filter(m -> !dealOf.containsKey(m.ref())).map(OneCGroups.Member::ref).toList());
             BatchResult result = portal.batch(calls.get(i));
+            List<OneCGroups.Applied> done = new ArrayList<>();
             for (OneCGroups.Member m : sent) {
-                record(m, keyOf.get(m.ref()), result, dealOf.get(m.ref()), companyOf.get(m.ref()));
+                record(m, keyOf.get(m.ref()), result, dealOf.get(m.ref()), companyOf.get(m.ref()), done);
             }
+            groups.appliedAll(done);
         }
     }
 
-    /** Records what the batch did for one document: its deal at once, then applied or failed. */
-    private void record(OneCGroups.Member m, String k, BatchResult result, Long knownDeal, Long companyId) {
+    /**
+     * What the batch did for one document: failed at once, or added to {@code done} with its deal id (recorded with
+     * the whole call's documents in one transaction).
+     */
+    private void record(OneCGroups.Member m, String k, BatchResult result, Long knownDeal, Long companyId,
+                        List<OneCGroups.Applied> done) {
         Long dealId = knownDeal;
         if (dealId == null) {
             if (!result.succeeded(k + "deal")) {
@@ -235,22 +244,21 @@ class OneCPortalSync {
                 return;
             }
             dealId = result.result(k + "deal").asLong();
-            log.link(OneCRecords.Kind.RECLAMATION, m.ref(), dealId, null, null, null, null);
         } else if (!result.succeeded(k + "deal")) {
             groups.failed(m, result.error(k + "deal").map(Throwable::getMessage).orElse("deal not updated"));
             return;
         }
         boolean noteSent = !m.object().commentDone;
-        if (noteSent && result.succeeded(k + "note")) {
-            log.link(OneCRecords.Kind.RECLAMATION, m.ref(), null, null, null, true, null);
-        }
-        if (!result.succeeded(k + "rows") || noteSent && !result.succeeded(k + "note")) {
+        boolean commentDone = !noteSent || result.succeeded(k + "note");
+        if (!result.succeeded(k + "rows") || !commentDone) {
+            // the deal exists: recorded, so the retry updates it instead of creating another
+            log.link(OneCRecords.Kind.RECLAMATION, m.ref(), dealId, null, null, commentDone, null);
             String error = result.error(k + "rows").or(() -> result.error(k + "note")).map(Throwable::getMessage)
                     .orElse("product rows or comment not answered");
             groups.failed(m, error);
             return;
         }
-        groups.applied(m, new OneCGroups.Outcome(dealId, companyId, null));
+        done.add(new OneCGroups.Applied(m, new OneCGroups.Outcome(dealId, companyId, null), dealId, true));
     }
 
     private boolean hasComment(long dealId, OneCRecords.Reclamation r) {
