@@ -48,6 +48,9 @@ public class OneCAdminResource {
     @Inject
     OneCODataClient odata;
 
+    @Inject
+    OneCPullProgress progress;
+
     @GET
     @Path("exchange")
     @Operation(summary = "The exchange log, newest first: by 1C ref, status (RECEIVED, APPLIED, SUPERSEDED, IGNORED, "
@@ -69,6 +72,14 @@ public class OneCAdminResource {
     public RestResponse<?> entry(@RestPath long id) {
         return log.find(id).<RestResponse<?>>map(e -> RestResponse.ok(ExchangeView.of(e, true)))
                 .orElseGet(() -> Problem.of(404, "Not found", "no exchange " + id).toResponse());
+    }
+
+    @GET
+    @Path("progress")
+    @Operation(summary = "Where the current (or last) pull of each entity set stands: rows read, records applied, "
+            + "rejected, remaining, and an estimated finish")
+    public Map<String, Object> progress() {
+        return Map.of("sets", progress.views());
     }
 
     @POST

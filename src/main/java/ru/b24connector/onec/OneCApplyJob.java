@@ -3,37 +3,61 @@ package ru.b24connector.onec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.logging.Log;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import ru.b24connector.jobs.Job;
+import ru.b24connector.jobs.JobDeferred;
 import ru.b24connector.jobs.JobHandler;
+import ru.b24connector.portal.BudgetRoom;
+import ru.b24connector.portal.PortalClient;
+import ru.b24connector.reclamation.CompanyContactResolver;
 
-import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Objects;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Applies the newest received version of a 1C object to the portal. One worker at a time holds an object (a lease
- * on its row, across replicas); a job whose version was overtaken by a newer one applies the newer one, and the
- * versions in between are marked SUPERSEDED: the portal ends with what 1C sent last, applied once.
+ * Applies received 1C records in groups that share portal calls, as the dealer intake does. A job names its own
+ * records (one pushed record, or a pulled page); each group takes some of them together with other records of the
+ * same kind waiting to be applied, sized to the room the portal's time budgets leave and to 1C's share of them
+ * ({@link OneCPortalShare}). A record the portal refuses fails alone: the job retries it with backoff, the others
+ * are applied. One worker at a time holds an object (a lease on its row, across replicas); the newest version
+ * received is applied, and the versions in between are marked SUPERSEDED.
  */
 @ApplicationScoped
 class OneCApplyJob implements JobHandler {
 
-    private static final Duration LEASE = Duration.ofMinutes(5);
+    /** Deal, product rows and comment of one document. */
+    static final String[] DEAL_METHODS = {"crm.deal.add", "crm.deal.productrows.set", "crm.timeline.comment.add"};
+
+    @Inject
+    OneCGroups groups;
+
+    @Inject
+    OneCCompanySync companies;
+
+    @Inject
+    OneCPortalSync deals;
+
+    @Inject
+    OneCPortalShare share;
 
     @Inject
     OneCExchangeLog log;
 
     @Inject
-    OneCPortalSync sync;
+    OneCConfig config;
 
     @Inject
-    EntityManager em;
+    PortalClient portal;
+
+    @Inject
+    CompanyContactResolver resolver;
 
     @Inject
     ObjectMapper json;
@@ -50,84 +74,81 @@ class OneCApplyJob implements JobHandler {
     public void handle(Job job) throws Exception {
         JsonNode payload = json.readTree(job.payload);
         OneCRecords.Kind kind = OneCRecords.Kind.valueOf(payload.path("kind").asText());
-        String ref = payload.path("ref").asText();
-        String owner = UUID.randomUUID().toString();
-        if (!lease(kind, ref, owner)) {
-            throw new IllegalStateException("1C " + kind + " " + ref + " is being applied by another worker");
+        List<String> own = new ArrayList<>();
+        payload.path("refs").forEach(r -> own.add(r.asText()));
+        if (payload.hasNonNull("ref")) {
+            own.add(payload.path("ref").asText());
+        }
+        if (groups.stillWaiting(kind, own).isEmpty()) {
+            return; // applied by other groups already
+        }
+        if (!share.tryEnter()) {
+            throw new JobDeferred(clock.instant().plusSeconds(1), "1C takes at most ONEC_PORTAL_SHARE of the workers");
         }
         try {
-            OneCObject object = log.object(kind, ref).orElseThrow();
-            if (object.receivedExchangeId == null || Objects.equals(object.appliedExchangeId, object.receivedExchangeId)) {
-                supersede(kind, ref, object.appliedExchangeId);
-                return;
-            }
-            long exchangeId = object.receivedExchangeId;
-            OneCExchange entry = log.find(exchangeId).orElseThrow();
-            Class<? extends OneCRecords.Record> type = kind == OneCRecords.Kind.COUNTERPARTY
-                    ? OneCRecords.Counterparty.class : OneCRecords.Reclamation.class;
-            OneCRecords.Record record = json.readValue(entry.payload, type);
-            OneCPortalSync.Outcome outcome;
-            try {
-                outcome = sync.apply(object, record);
-            } catch (RuntimeException e) {
-                log.noteError(exchangeId, e.getMessage());
-                throw e;
-            }
-            applied(kind, ref, exchangeId, outcome);
-            log.count(entry.direction, kind, outcome.ignored() == null ? "applied" : "ignored");
-            Log.infof("Applied 1C %s %s (%s) from exchange %d: deal %s, company %s%s", kind, ref, record.label(),
-                    exchangeId, outcome.dealId(), outcome.companyId(),
-                    outcome.ignored() == null ? "" : " — " + outcome.ignored());
+            applyOwn(kind, own);
         } finally {
-            release(kind, ref, owner);
+            share.leave();
         }
+    }
+
+    private void applyOwn(OneCRecords.Kind kind, List<String> own) {
+        Set<String> tried = new HashSet<>();
+        List<String> heldElsewhere = new ArrayList<>();
+        Optional<Instant> again = Optional.empty();
+        List<String> pending = groups.stillWaiting(kind, own);
+        while (!pending.isEmpty()) {
+            BudgetRoom room = room(kind);
+            if (room.items() == 0) {
+                throw new JobDeferred(room.freeAt(), "waiting for the portal's time budget");
+            }
+            int size = Math.max(1, Math.min(config.groupSize(), share.of(room.items())));
+            String owner = UUID.randomUUID().toString();
+            List<OneCGroups.Member> group = groups.claim(kind, pending.subList(0, Math.min(size, pending.size())),
+                    size, owner, heldElsewhere);
+            if (group.isEmpty()) {
+                break;
+            }
+            try {
+                Optional<Instant> wait = kind == OneCRecords.Kind.COUNTERPARTY ? companies.apply(group) : deals.apply(group);
+                if (wait.isPresent()) {
+                    again = OneCGroups.earliest(again, wait.get());
+                }
+            } finally {
+                groups.release(kind, owner);
+            }
+            List<String> refs = group.stream().map(OneCGroups.Member::ref).toList();
+            tried.addAll(refs);
+            int left = groups.stillWaiting(kind, refs).size();
+            Log.infof("Applied a group of %d 1C %s records: %d in the portal, %d left (waiting or failed)", group.size(),
+                    kind, group.size() - left, left);
+            pending = groups.stillWaiting(kind, own).stream().filter(r -> !tried.contains(r) && !heldElsewhere.contains(r))
+                    .toList();
+        }
+        List<String> left = groups.stillWaiting(kind, own);
+        if (left.isEmpty()) {
+            return;
+        }
+        if (again.isPresent()) {
+            throw new JobDeferred(again.get(), left.size() + " records wait for the portal's time budget or a dealer");
+        }
+        if (!heldElsewhere.isEmpty() && heldElsewhere.containsAll(left)) {
+            throw new JobDeferred(clock.instant().plusSeconds(3), "in a group of another worker");
+        }
+        throw new IllegalStateException(left.size() + " of the job's 1C records are not in the portal yet; see the "
+                + "exchange log for each one's error");
+    }
+
+    /** How many records one group may carry now without passing the budgets of the methods it calls. */
+    private BudgetRoom room(OneCRecords.Kind kind) {
+        // new dealers beyond the resolver's room are left waiting by the resolver itself
+        return kind == OneCRecords.Kind.COUNTERPARTY
+                ? resolver.newDealerRoom().and(portal.budgetRoom(1, "crm.company.update"))
+                : portal.budgetRoom(1, DEAL_METHODS);
     }
 
     @Override
     public void onDead(Job job, Exception cause) {
         log.failJob(job, cause);
-    }
-
-    /** Marks the version applied, and the older versions still waiting superseded by it. */
-    private void applied(OneCRecords.Kind kind, String ref, long exchangeId, OneCPortalSync.Outcome outcome) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            OneCObject object = log.lockObject(kind, ref);
-            object.appliedExchangeId = exchangeId;
-            object.updatedAt = clock.instant();
-            OneCExchange entry = em.find(OneCExchange.class, exchangeId);
-            entry.status = outcome.ignored() == null ? OneCExchange.Status.APPLIED : OneCExchange.Status.IGNORED;
-            entry.dealId = outcome.dealId();
-            entry.companyId = outcome.companyId();
-            entry.error = outcome.ignored();
-            entry.updatedAt = clock.instant();
-        });
-        supersede(kind, ref, exchangeId);
-    }
-
-    private void supersede(OneCRecords.Kind kind, String ref, Long appliedId) {
-        if (appliedId == null) {
-            return;
-        }
-        QuarkusTransaction.requiringNew().run(() -> em.createQuery("""
-                        update OneCExchange set status = :superseded, error = null, updatedAt = :t
-                        where kind = :k and ref = :r and status = :received and id < :applied""")
-                .setParameter("superseded", OneCExchange.Status.SUPERSEDED).setParameter("t", clock.instant())
-                .setParameter("k", kind).setParameter("r", ref).setParameter("received", OneCExchange.Status.RECEIVED)
-                .setParameter("applied", appliedId).executeUpdate());
-    }
-
-    private boolean lease(OneCRecords.Kind kind, String ref, String owner) {
-        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
-                        UPDATE onec_object SET lease_owner = ?1, lease_until = ?2
-                        WHERE kind = ?3 AND ref = ?4 AND (lease_until IS NULL OR lease_until < ?5)""")
-                .setParameter(1, owner).setParameter(2, Timestamp.from(clock.instant().plus(LEASE)))
-                .setParameter(3, kind.name()).setParameter(4, ref).setParameter(5, Timestamp.from(clock.instant()))
-                .executeUpdate() == 1);
-    }
-
-    private void release(OneCRecords.Kind kind, String ref, String owner) {
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                        "UPDATE onec_object SET lease_owner = NULL, lease_until = NULL WHERE kind = ?1 AND ref = ?2 AND lease_owner = ?3")
-                .setParameter(1, kind.name()).setParameter(2, ref).setParameter(3, owner).executeUpdate());
     }
 }

@@ -2,6 +2,8 @@ package ru.b24connector.onec;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -41,6 +43,36 @@ public interface OneCConfig {
     @Min(1)
     @Max(5000)
     int pageSize();
+
+    /**
+     * OData {@code $filter} that selects the counterparties that are dealers, e.g.
+     * {@code Parent_Key eq guid'…'} (a folder) or {@code ЮридическоеФизическоеЛицо eq 'ЮридическоеЛицо'}. Set: the
+     * pull reads the catalog with it and every counterparty it returns becomes a company. Unset: the catalog is not
+     * scanned; only counterparties referenced by reclamation documents, or pushed by 1C, become companies.
+     */
+    Optional<String> counterpartyFilter();
+
+    /**
+     * The most of the portal's budget 1C work takes while dealer claims or events compete for it (0 to 1): of the
+     * job workers, and of the room the time budgets leave when a group is sized.
+     */
+    @WithDefault("0.5")
+    @DecimalMin(value = "0.05", message = "must be at least 0.05")
+    @DecimalMax(value = "1", message = "must be at most 1")
+    double portalShare();
+
+    /** Most records one group applies together (they share portal calls); the budgets' room may allow fewer. */
+    @WithDefault("100")
+    @Min(1)
+    @Max(1000)
+    int groupSize();
+
+    /**
+     * How long the pull waits for the workers to apply what it read before it reads the next page; past it the run
+     * stops and the next run resumes at the same row.
+     */
+    @WithDefault("10m")
+    Duration pullBacklogWait();
 
     /** The first pull reads documents dated this far back. */
     @WithDefault("30d")

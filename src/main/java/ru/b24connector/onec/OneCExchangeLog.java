@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +59,28 @@ public class OneCExchangeLog {
 
     /** Stores a valid record with its apply job; a version received before answers that first receipt. */
     public Receipt receive(OneCExchange.Direction direction, OneCRecords.Record record) {
+        return receiveAll(direction, List.of(record), null).get(0);
+    }
+
+    /** The dedup key of the apply job {@link #receiveAll} enqueues for records whose first new entry is {@code id}. */
+    static String applyJobKey(long firstNewExchangeId) {
+        return "onec:" + firstNewExchangeId;
+    }
+
+    /**
+     * Stores records of one kind (a pulled page) in one transaction with one apply job for those that are new: the
+     * job applies them as a group. A version received before answers its first receipt and changes nothing.
+     *
+     * @param runAt when the job may start (null: now); the pull holds page jobs back while it gathers a group
+     */
+    public List<Receipt> receiveAll(OneCExchange.Direction direction, List<? extends OneCRecords.Record> records,
+                                    Instant runAt) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
         for (int attempt = 1; ; attempt++) {
             try {
-                return receiveOnce(direction, record);
+                return receiveOnce(direction, records, runAt);
             } catch (RuntimeException e) {
                 // simultaneous first pushes of one object may deadlock on its new row; InnoDB asks for a retry
                 if (attempt == 3 || !deadlock(e)) {
@@ -79,27 +99,42 @@ public class OneCExchangeLog {
         return false;
     }
 
-    private Receipt receiveOnce(OneCExchange.Direction direction, OneCRecords.Record record) {
-        String version = version(record);
-        String payload = toJson(record);
+    private List<Receipt> receiveOnce(OneCExchange.Direction direction, List<? extends OneCRecords.Record> records,
+                                      Instant runAt) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            OneCObject object = lockObject(record.kind(), record.ref());
-            Optional<OneCExchange> earlier = firstReceipt(record.kind(), record.ref(), version);
-            if (earlier.isPresent()) {
-                count(direction, record.kind(), "duplicate");
-                return receipt(earlier.get(), true);
+            List<Receipt> receipts = new ArrayList<>();
+            List<String> refs = new ArrayList<>();
+            List<Long> ids = new ArrayList<>();
+            OneCRecords.Kind kind = records.get(0).kind();
+            for (OneCRecords.Record record : records) {
+                String version = version(record);
+                OneCObject object = lockObject(record.kind(), record.ref());
+                Optional<OneCExchange> earlier = firstReceipt(record.kind(), record.ref(), version);
+                if (earlier.isPresent()) {
+                    count(direction, record.kind(), "duplicate");
+                    receipts.add(receipt(earlier.get(), true));
+                    continue;
+                }
+                String payload = toJson(record);
+                OneCExchange entry = entry(direction, record.kind(), record.ref(), version, record.label(),
+                        OneCExchange.Status.RECEIVED, payload, null);
+                object.receivedExchangeId = entry.id;
+                object.applyWaiting = true;
+                object.payload = payload;
+                object.updatedAt = entry.createdAt;
+                count(direction, record.kind(), "received");
+                // a pull logs one line per page (OneCPull), a push one line per request
+                Log.debugf("Received 1C %s %s (%s) by %s as exchange %d", record.kind(), record.ref(), record.label(),
+                        direction, entry.id);
+                receipts.add(receipt(entry, false));
+                refs.add(record.ref());
+                ids.add(entry.id);
             }
-            OneCExchange entry = entry(direction, record.kind(), record.ref(), version, record.label(),
-                    OneCExchange.Status.RECEIVED, payload, null);
-            object.receivedExchangeId = entry.id;
-            object.payload = payload;
-            object.updatedAt = entry.createdAt;
-            jobs.enqueue(APPLY_JOB, "onec:" + entry.id, Map.of("exchangeId", entry.id, "kind", record.kind().name(),
-                    "ref", record.ref()));
-            count(direction, record.kind(), "received");
-            Log.infof("Received 1C %s %s (%s) by %s as exchange %d", record.kind(), record.ref(), record.label(),
-                    direction, entry.id);
-            return receipt(entry, false);
+            if (!ids.isEmpty()) {
+                jobs.enqueue(APPLY_JOB, applyJobKey(ids.get(0)), Map.of("kind", kind.name(), "refs", refs,
+                        "exchangeIds", ids), runAt, null);
+            }
+            return receipts;
         });
     }
 
@@ -171,19 +206,28 @@ public class OneCExchangeLog {
                 .executeUpdate());
     }
 
-    /** A dead-lettered apply or write job: its entry (payload {@code exchangeId}) is FAILED if still waiting. */
+    /** A dead-lettered apply or write job: its entries (payload {@code exchangeId} or {@code exchangeIds}) are FAILED if still waiting. */
     void failJob(ru.b24connector.jobs.Job job, Exception cause) {
         try {
-            failIfWaiting(json.readTree(job.payload).path("exchangeId").asLong(), cause.getMessage());
+            com.fasterxml.jackson.databind.JsonNode payload = json.readTree(job.payload);
+            if (payload.has("exchangeId")) {
+                failIfWaiting(payload.path("exchangeId").asLong(), cause.getMessage());
+            }
+            for (com.fasterxml.jackson.databind.JsonNode id : payload.path("exchangeIds")) {
+                failIfWaiting(id.asLong(), cause.getMessage());
+            }
         } catch (Exception e) {
             Log.warnf("Could not mark the exchange of dead job %d failed: %s", job.id, e.getMessage());
         }
     }
 
-    /** Marks an entry FAILED if it is still waiting (its job was dead-lettered). */
+    /**
+     * Marks an entry FAILED if it is still waiting (its job was dead-lettered); the error its group noted (what the
+     * portal said about this record) is kept over the job's.
+     */
     void failIfWaiting(long exchangeId, String error) {
         QuarkusTransaction.requiringNew().run(() -> em.createQuery("""
-                        update OneCExchange set status = :failed, error = :e, updatedAt = :t
+                        update OneCExchange set status = :failed, error = coalesce(error, :e), updatedAt = :t
                         where id = :id and status in (:received, :pending)""")
                 .setParameter("failed", OneCExchange.Status.FAILED).setParameter("e", truncate(error, 4000))
                 .setParameter("t", clock.instant()).setParameter("id", exchangeId)
@@ -291,19 +335,34 @@ public class OneCExchangeLog {
         return em.find(OneCObject.class, new OneCObject.Key(kind, ref), LockModeType.PESSIMISTIC_WRITE);
     }
 
+    /** Portal ids found or created for an object; null fields are left as they are. */
+    record Link(OneCRecords.Kind kind, String ref, Long portalId, Long companyId, Long contactId, Boolean commentDone,
+                String payloadIfNone) {
+    }
+
     /** Records the portal ids found or created for an object, at once (a retry must not create them again). */
     void link(OneCRecords.Kind kind, String ref, Long portalId, Long companyId, Long contactId, Boolean commentDone,
               String payloadIfNone) {
+        linkAll(List.of(new Link(kind, ref, portalId, companyId, contactId, commentDone, payloadIfNone)));
+    }
+
+    /** {@link #link} for a group's objects, in one transaction. */
+    void linkAll(List<Link> links) {
+        if (links.isEmpty()) {
+            return;
+        }
         QuarkusTransaction.requiringNew().run(() -> {
-            OneCObject object = lockObject(kind, ref);
-            object.portalId = portalId != null ? portalId : object.portalId;
-            object.companyId = companyId != null ? companyId : object.companyId;
-            object.contactId = contactId != null ? contactId : object.contactId;
-            object.commentDone = commentDone != null ? commentDone : object.commentDone;
-            if (object.payload == null) {
-                object.payload = payloadIfNone;
+            for (Link l : links) {
+                OneCObject object = lockObject(l.kind(), l.ref());
+                object.portalId = l.portalId() != null ? l.portalId() : object.portalId;
+                object.companyId = l.companyId() != null ? l.companyId() : object.companyId;
+                object.contactId = l.contactId() != null ? l.contactId() : object.contactId;
+                object.commentDone = l.commentDone() != null ? l.commentDone() : object.commentDone;
+                if (object.payload == null) {
+                    object.payload = l.payloadIfNone();
+                }
+                object.updatedAt = clock.instant();
             }
-            object.updatedAt = clock.instant();
         });
     }
 

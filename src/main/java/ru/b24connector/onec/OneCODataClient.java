@@ -94,6 +94,12 @@ public class OneCODataClient {
         return rows;
     }
 
+    /** How many rows match ({@code <set>/$count}, 1C answers a bare number); null when the answer is not a number. */
+    public Long count(String entitySet, java.util.Optional<String> filter) {
+        JsonNode body = send("GET", url(entitySet + "/$count", filter.map(f -> Map.of("$filter", f)).orElse(Map.of())), null);
+        return body.isNumber() || body.isTextual() && body.asText().matches("\\d+") ? body.asLong() : null;
+    }
+
     /** One object by its Ref_Key, e.g. {@code Catalog_Номенклатура(guid'...')}. */
     public JsonNode object(String entitySet, String ref, Map<String, String> options) {
         return send("GET", url(entitySet + "(guid'" + ref + "')", options), null);

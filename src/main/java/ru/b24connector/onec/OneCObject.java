@@ -71,6 +71,14 @@ public class OneCObject {
     /** The newest version received, as JSON. */
     public String payload;
 
+    /** A received version waits to be applied; any group of its kind may take it (a failed one waits for its job). */
+    @Column(name = "apply_waiting")
+    public boolean applyWaiting;
+
+    /** A call that may create its company or deal was sent: the next attempt looks them up before creating. */
+    @Column(name = "portal_requested")
+    public boolean portalRequested;
+
     @Column(name = "lease_owner")
     public String leaseOwner;
 

@@ -7,11 +7,12 @@ import ru.b24connector.portal.BatchResult;
 import ru.b24connector.portal.PortalBatch;
 import ru.b24connector.portal.PortalClient;
 import ru.b24connector.portal.PortalConfig;
-import ru.b24connector.reclamation.CompanyContactResolver;
 import ru.b24connector.reclamation.IntakeConfig;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -22,21 +23,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Puts 1C records into the portal. Counterparties become companies (found by INN, e-mail or phone before one is
- * created, through the intake's resolver); reclamations become deals keyed by {@code ORIGINATOR_ID=1c},
- * {@code ORIGIN_ID=<Ref_Key>}: an update changes the deal, its product rows and status, never opens another.
- * Every portal id is recorded as soon as it is known, and a deal not yet recorded is looked up by ORIGIN_ID
- * before one is created, so a retry after a lost answer creates nothing twice.
+ * Puts groups of 1C reclamation documents into the portal as deals keyed by {@code ORIGINATOR_ID=1c},
+ * {@code ORIGIN_ID=<Ref_Key>}: an update changes the deal, its product rows and status, never opens another. Their
+ * counterparties become companies through {@link OneCCompanySync} (the intake's resolver). Every portal id is
+ * recorded as soon as it is known, and a document whose create was sent without an answer is looked up by ORIGIN_ID
+ * before one is created again, so a lost answer creates nothing twice.
  */
 @ApplicationScoped
 class OneCPortalSync {
 
     static final String ORIGINATOR = "1c";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("dd.MM.yyyy");
-
-    /** What applying changed in the portal; {@code ignored} says why nothing was done. */
-    record Outcome(Long dealId, Long companyId, String ignored) {
-    }
 
     @Inject
     PortalClient portal;
@@ -51,99 +48,217 @@ class OneCPortalSync {
     OneCConfig config;
 
     @Inject
-    CompanyContactResolver resolver;
+    OneCCompanySync companies;
+
+    @Inject
+    OneCGroups groups;
 
     @Inject
     OneCExchangeLog log;
 
+    @Inject
+    Clock clock;
+
     private volatile Map<String, String> stages;
 
-    Outcome apply(OneCObject object, OneCRecords.Record record) {
-        return record instanceof OneCRecords.Counterparty c ? counterparty(object, c)
-                : reclamation(object, (OneCRecords.Reclamation) record);
-    }
-
-    private Outcome counterparty(OneCObject object, OneCRecords.Counterparty c) {
-        if (c.deletionMark()) {
-            return new Outcome(null, object.portalId, "marked for deletion in 1C; the company is left as it is");
-        }
-        long companyId = object.portalId != null ? object.portalId : company(c, c.contactName(), c.email(), c.phone());
-        portal.call("crm.company.update", Map.of("id", companyId, "fields", Map.of("TITLE", c.name()),
-                "params", Map.of("REGISTER_SONET_EVENT", "N")));
-        return new Outcome(null, companyId, null);
-    }
-
-    private Outcome reclamation(OneCObject object, OneCRecords.Reclamation r) {
-        OneCRecords.Counterparty cp = r.counterparty();
-        Long companyId = object.companyId;
-        Long contactId = object.contactId;
-        if (companyId == null) {
-            Optional<OneCObject> known = log.object(OneCRecords.Kind.COUNTERPARTY, cp.ref()).filter(o -> o.portalId != null);
-            if (known.isPresent()) {
-                companyId = known.get().portalId;
-                contactId = known.get().contactId;
-            } else {
-                companyId = company(cp, r.contact().name(), r.contact().email(), r.contact().phone());
-                contactId = log.object(OneCRecords.Kind.COUNTERPARTY, cp.ref()).map(o -> o.contactId).orElse(null);
+    /**
+     * Applies a group of reclamation documents; returns when members left waiting may go again (empty when none
+     * waits). Calls: one resolution of the dealers not known yet, one batch of deal lookups (only for documents whose
+     * create may have been sent before), and the deals, product rows and comments in batches of 50 commands.
+     */
+    Optional<Instant> apply(List<OneCGroups.Member> members) {
+        Map<String, Long> companyOf = new HashMap<>();
+        Map<String, Long> contactOf = new HashMap<>();
+        Map<String, OneCRecords.Counterparty> toResolve = new LinkedHashMap<>();
+        Map<String, OneCRecords.Contact> contacts = new HashMap<>();
+        boolean requestedBefore = false;
+        for (OneCGroups.Member m : members) {
+            OneCRecords.Reclamation r = (OneCRecords.Reclamation) m.record();
+            if (m.object().companyId != null) {
+                companyOf.put(m.ref(), m.object().companyId);
+                contactOf.put(m.ref(), m.object().contactId);
+                continue;
             }
-            log.link(OneCRecords.Kind.RECLAMATION, r.ref(), null, companyId, contactId, null, null);
+            Optional<OneCObject> known = log.object(OneCRecords.Kind.COUNTERPARTY, r.counterparty().ref())
+                    .filter(o -> o.portalId != null);
+            if (known.isPresent() && (r.contact().email() == null || known.get().contactId != null)) {
+                companyOf.put(m.ref(), known.get().portalId);
+                contactOf.put(m.ref(), known.get().contactId);
+            } else {
+                toResolve.put(m.ref(), r.counterparty());
+                contacts.put(m.ref(), r.contact());
+                requestedBefore |= m.object().portalRequested;
+            }
         }
-        Long dealId = object.portalId != null ? object.portalId : existingDeal(r.ref()).orElse(null);
-        if (r.deletionMark()) {
-            return new Outcome(dealId, companyId, "marked for deletion in 1C; the deal is left as it is");
+        groups.markRequested(OneCRecords.Kind.RECLAMATION, toResolve.keySet());
+        OneCCompanySync.Companies resolved = companies.resolve(toResolve, contacts, requestedBefore);
+        Optional<Instant> again = Optional.empty();
+        List<OneCGroups.Member> ready = new ArrayList<>();
+        List<OneCExchangeLog.Link> links = new ArrayList<>();
+        for (OneCGroups.Member m : members) {
+            if (resolved.waitingUntil().containsKey(m.ref())) {
+                groups.waiting(m, "waiting for the portal's time budget, or for another worker creating the company");
+                again = OneCGroups.earliest(again, resolved.waitingUntil().get(m.ref()));
+                continue;
+            }
+            if (resolved.failed().containsKey(m.ref())) {
+                groups.failed(m, resolved.failed().get(m.ref()));
+                continue;
+            }
+            if (resolved.byRef().containsKey(m.ref())) {
+                var ids = resolved.byRef().get(m.ref());
+                companyOf.put(m.ref(), ids.companyId());
+                contactOf.put(m.ref(), ids.contactId());
+                links.add(new OneCExchangeLog.Link(OneCRecords.Kind.RECLAMATION, m.ref(), null, ids.companyId(),
+                        ids.contactId(), null, null));
+            }
+            ready.add(m);
         }
-        boolean commentDone = object.commentDone;
-        if (dealId != null && object.portalId == null) {
-            // an earlier attempt created the deal and lost the answer: its comment may be on the deal already
-            commentDone = hasComment(dealId, r);
-            log.link(OneCRecords.Kind.RECLAMATION, r.ref(), dealId, null, null, commentDone, null);
+        log.linkAll(links);
+        java.util.Set<String> notLookedUp = new java.util.HashSet<>();
+        Map<String, Long> dealOf = existingDeals(ready, notLookedUp);
+        List<OneCGroups.Member> deals = new ArrayList<>();
+        for (OneCGroups.Member m : ready) {
+            OneCRecords.Reclamation r = (OneCRecords.Reclamation) m.record();
+            if (notLookedUp.contains(m.ref())) {
+                continue; // its deal may exist: never create blind
+            }
+            if (r.deletionMark()) {
+                groups.applied(m, new OneCGroups.Outcome(dealOf.get(m.ref()), companyOf.get(m.ref()),
+                        "marked for deletion in 1C; the deal is left as it is"));
+            } else {
+                deals.add(m);
+            }
         }
+        writeDeals(deals, dealOf, companyOf, contactOf);
+        return again;
+    }
+
+    /**
+     * Deal ids: as recorded, or, for documents whose create may have been sent by an attempt whose answer was lost,
+     * looked up by ORIGIN_ID (one batch). A document whose lookup fails is failed here and retried by its job.
+     */
+    private Map<String, Long> existingDeals(List<OneCGroups.Member> members, java.util.Set<String> notLookedUp) {
+        Map<String, Long> dealOf = new HashMap<>();
+        PortalBatch lookup = PortalBatch.create();
+        Map<String, String> keyOf = new HashMap<>();
+        for (OneCGroups.Member m : members) {
+            if (m.object().portalId != null) {
+                dealOf.put(m.ref(), m.object().portalId);
+            } else if (m.object().portalRequested) {
+                String key = "f" + keyOf.size();
+                keyOf.put(m.ref(), key);
+                lookup.add(key, "crm.deal.list", Map.of("filter", Map.of("ORIGINATOR_ID", ORIGINATOR,
+                        "ORIGIN_ID", m.ref()), "select", List.of("ID")));
+            }
+        }
+        if (lookup.isEmpty()) {
+            return dealOf;
+        }
+        BatchResult found = portal.batch(lookup);
+        for (OneCGroups.Member m : members) {
+            String key = keyOf.get(m.ref());
+            if (key == null) {
+                continue;
+            }
+            if (!found.succeeded(key)) {
+                notLookedUp.add(m.ref());
+                groups.failed(m, found.error(key).map(Throwable::getMessage).orElse("deal lookup not answered"));
+                continue;
+            }
+            for (JsonNode deal : PortalClient.itemsOf(found.result(key))) {
+                long dealId = deal.path("ID").asLong();
+                dealOf.put(m.ref(), dealId);
+                // an earlier attempt created the deal and lost the answer: its comment may be on the deal already
+                boolean commentDone = hasComment(dealId, (OneCRecords.Reclamation) m.record());
+                m.object().commentDone = commentDone;
+                log.link(OneCRecords.Kind.RECLAMATION, m.ref(), dealId, null, null, commentDone, null);
+                break;
+            }
+        }
+        return dealOf;
+    }
+
+    /** Deal (add or update), product rows and comment of each document; a document's commands share one call. */
+    private void writeDeals(List<OneCGroups.Member> members, Map<String, Long> dealOf, Map<String, Long> companyOf,
+                            Map<String, Long> contactOf) {
+        List<PortalBatch> calls = new ArrayList<>();
+        List<List<OneCGroups.Member>> membersOf = new ArrayList<>();
         PortalBatch batch = PortalBatch.create();
-        Map<String, Object> fields = dealFields(r, companyId, contactId, dealId == null);
-        Object dealRef = dealId != null ? dealId : PortalBatch.ref("deal");
-        if (dealId == null) {
-            batch.add("deal", "crm.deal.add", Map.of("fields", fields, "params", Map.of("REGISTER_SONET_EVENT", "Y")));
-        } else {
-            batch.add("deal", "crm.deal.update", Map.of("id", dealId, "fields", fields,
-                    "params", Map.of("REGISTER_SONET_EVENT", "N")));
+        List<OneCGroups.Member> inBatch = new ArrayList<>();
+        Map<String, String> keyOf = new HashMap<>();
+        for (OneCGroups.Member m : members) {
+            OneCRecords.Reclamation r = (OneCRecords.Reclamation) m.record();
+            if (batch.size() + 3 > PortalBatch.MAX_COMMANDS) {
+                calls.add(batch);
+                membersOf.add(inBatch);
+                batch = PortalBatch.create();
+                inBatch = new ArrayList<>();
+            }
+            String k = "r" + keyOf.size();
+            keyOf.put(m.ref(), k);
+            Long dealId = dealOf.get(m.ref());
+            Map<String, Object> fields = dealFields(r, companyOf.get(m.ref()), contactOf.get(m.ref()), dealId == null);
+            Object dealRef = dealId != null ? dealId : PortalBatch.ref(k + "deal");
+            if (dealId == null) {
+                batch.add(k + "deal", "crm.deal.add", Map.of("fields", fields, "params", Map.of("REGISTER_SONET_EVENT", "Y")));
+            } else {
+                batch.add(k + "deal", "crm.deal.update", Map.of("id", dealId, "fields", fields,
+                        "params", Map.of("REGISTER_SONET_EVENT", "N")));
+            }
+            batch.add(k + "rows", "crm.deal.productrows.set", Map.of("id", dealRef, "rows", rows(r)));
+            if (!m.object().commentDone) {
+                batch.add(k + "note", "crm.timeline.comment.add", Map.of("fields", Map.of("ENTITY_ID", dealRef,
+                        "ENTITY_TYPE", "deal", "COMMENT", comment(r))));
+            }
+            inBatch.add(m);
         }
-        batch.add("rows", "crm.deal.productrows.set", Map.of("id", dealRef, "rows", rows(r)));
-        if (!commentDone) {
-            batch.add("note", "crm.timeline.comment.add", Map.of("fields", Map.of("ENTITY_ID", dealRef,
-                    "ENTITY_TYPE", "deal", "COMMENT", comment(r))));
+        if (!batch.isEmpty()) {
+            calls.add(batch);
+            membersOf.add(inBatch);
         }
-        BatchResult result = portal.batch(batch);
-        if (dealId == null) {
-            dealId = result.result("deal").asLong(); // throws the portal's refusal: the job retries, nothing was created
-            log.link(OneCRecords.Kind.RECLAMATION, r.ref(), dealId, null, null, null, null);
-        } else {
-            result.result("deal");
+        for (int i = 0; i < calls.size(); i++) {
+            List<OneCGroups.Member> sent = membersOf.get(i);
+            // recorded before the call goes: if its answer is lost, the next attempt looks these deals up first
+            groups.markRequested(OneCRecords.Kind.RECLAMATION,
+                    sent.stream().filter(m -> !dealOf.containsKey(m.ref())).map(OneCGroups.Member::ref).toList());
+            BatchResult result = portal.batch(calls.get(i));
+            List<OneCGroups.Applied> done = new ArrayList<>();
+            for (OneCGroups.Member m : sent) {
+                record(m, keyOf.get(m.ref()), result, dealOf.get(m.ref()), companyOf.get(m.ref()), done);
+            }
+            groups.appliedAll(done);
         }
-        if (!commentDone && result.succeeded("note")) {
-            log.link(OneCRecords.Kind.RECLAMATION, r.ref(), null, null, null, true, null);
-        }
-        result.result("rows");
-        if (!commentDone) {
-            result.result("note");
-        }
-        return new Outcome(dealId, companyId, null);
     }
 
-    /** Finds or creates the counterparty's company (and contact) and records it under the counterparty's ref. */
-    private long company(OneCRecords.Counterparty c, String contactName, String email, String phone) {
-        CompanyContactResolver.CompanyContact ids = resolver.resolve(new CompanyContactResolver.Party(c.name(), c.inn(),
-                c.kpp(), contactName, email, phone));
-        log.link(OneCRecords.Kind.COUNTERPARTY, c.ref(), ids.companyId(), ids.companyId(), ids.contactId(), null,
-                log.toJson(c));
-        return ids.companyId();
-    }
-
-    private Optional<Long> existingDeal(String ref) {
-        for (JsonNode deal : portal.list("crm.deal.list", Map.of("filter", Map.of("ORIGINATOR_ID", ORIGINATOR,
-                "ORIGIN_ID", ref), "select", List.of("ID")))) {
-            return Optional.of(deal.path("ID").asLong());
+    /**
+     * What the batch did for one document: failed at once, or added to {@code done} with its deal id (recorded with
+     * the whole call's documents in one transaction).
+     */
+    private void record(OneCGroups.Member m, String k, BatchResult result, Long knownDeal, Long companyId,
+                        List<OneCGroups.Applied> done) {
+        Long dealId = knownDeal;
+        if (dealId == null) {
+            if (!result.succeeded(k + "deal")) {
+                groups.failed(m, result.error(k + "deal").map(Throwable::getMessage).orElse("deal not created"));
+                return;
+            }
+            dealId = result.result(k + "deal").asLong();
+        } else if (!result.succeeded(k + "deal")) {
+            groups.failed(m, result.error(k + "deal").map(Throwable::getMessage).orElse("deal not updated"));
+            return;
         }
-        return Optional.empty();
+        boolean noteSent = !m.object().commentDone;
+        boolean commentDone = !noteSent || result.succeeded(k + "note");
+        if (!result.succeeded(k + "rows") || !commentDone) {
+            // the deal exists: recorded, so the retry updates it instead of creating another
+            log.link(OneCRecords.Kind.RECLAMATION, m.ref(), dealId, null, null, commentDone, null);
+            String error = result.error(k + "rows").or(() -> result.error(k + "note")).map(Throwable::getMessage)
+                    .orElse("product rows or comment not answered");
+            groups.failed(m, error);
+            return;
+        }
+        done.add(new OneCGroups.Applied(m, new OneCGroups.Outcome(dealId, companyId, null), dealId, true));
     }
 
     private boolean hasComment(long dealId, OneCRecords.Reclamation r) {

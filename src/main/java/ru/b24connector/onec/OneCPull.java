@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +24,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The scheduled pull from 1C's OData interface: counterparties (a full scan; catalogs carry no change date, so
- * unchanged DataVersions are skipped) and then reclamation documents dated from the watermark on (with an
- * overlap for back-dated edits). Pages are read with {@code $top}/{@code $skip} under a stable {@code $orderby};
+ * The scheduled pull from 1C's OData interface: counterparties selected by {@code ONEC_COUNTERPARTY_FILTER} (a full
+ * scan; catalogs carry no change date, so unchanged DataVersions are skipped) and then reclamation documents dated
+ * from the watermark on (with an overlap for back-dated edits). Each page is received in one transaction with one
+ * job that applies it as a group, and logged in one line. Pages are read with {@code $top}/{@code $skip} under a stable {@code $orderby};
  * the position is stored after every page, so a run cut off by an outage resumes where it stopped, and each
  * record goes through {@link OneCExchangeLog#receive}, which skips versions already received.
  */
@@ -63,37 +65,53 @@ public class OneCPull {
     @Inject
     Clock clock;
 
-    /** Pulls both entity sets once. Reclamations wait for a complete counterparty scan (they refer to them). */
+    @Inject
+    OneCGroups groups;
+
+    @Inject
+    OneCWatermarks watermarks;
+
+    @Inject
+    OneCPullProgress progress;
+
+    @Inject
+    ru.b24connector.jobs.JobsConfig jobsConfig;
+
+    @Inject
+    ru.b24connector.jobs.JobQueue jobs;
+
+    /**
+     * Pulls both entity sets once. The catalog is read only with {@code ONEC_COUNTERPARTY_FILTER} (without it, only
+     * the counterparties documents refer to are read, by key); reclamations wait for a complete catalog scan.
+     */
     public Report runOnce() {
         Map<String, SetReport> sets = new LinkedHashMap<>();
-        SetReport counterparties = pullSet(config.counterpartySet(), OneCRecords.Kind.COUNTERPARTY);
-        sets.put(config.counterpartySet(), counterparties);
-        if (counterparties.complete()) {
+        boolean counterpartiesDone = true;
+        if (config.counterpartyFilter().isPresent()) {
+            SetReport counterparties = pullSet(config.counterpartySet(), OneCRecords.Kind.COUNTERPARTY);
+            sets.put(config.counterpartySet(), counterparties);
+            counterpartiesDone = counterparties.complete();
+        }
+        if (counterpartiesDone) {
             sets.put(config.reclamationSet(), pullSet(config.reclamationSet(), OneCRecords.Kind.RECLAMATION));
         }
         return new Report(sets);
     }
 
     private SetReport pullSet(String set, OneCRecords.Kind kind) {
-        Watermark mark = startRun(set, kind);
+        OneCWatermarks.Watermark mark = watermarks.startRun(set, kind);
         int pages = 0;
         int rows = 0;
         int received = 0;
         int rejected = 0;
         Map<String, String> products = new HashMap<>();
         String previousFirst = null;
+        OneCPullProgress.Run run = progress.start(set, kind, mark.nextSkip, total(set, kind, mark));
+        List<String> held = new ArrayList<>();
         try {
             while (true) {
-                Map<String, String> options = new LinkedHashMap<>();
-                if (kind == OneCRecords.Kind.RECLAMATION) {
-                    options.put("$filter", "Date ge datetime'" + ODATA_DATE.format(mark.runSince) + "'");
-                    options.put("$orderby", "Date,Ref_Key");
-                } else {
-                    options.put("$orderby", "Ref_Key");
-                }
-                options.put("$top", String.valueOf(config.pageSize()));
-                options.put("$skip", String.valueOf(mark.nextSkip));
-                List<JsonNode> page = odata.page(set, options);
+                waitForApply(kind, held);
+                List<JsonNode> page = odata.page(set, pageOptions(kind, mark));
                 pages++;
                 String first = page.isEmpty() ? null : page.get(0).path("Ref_Key").asText();
                 if (first != null && first.equals(previousFirst)) {
@@ -102,53 +120,140 @@ public class OneCPull {
                     page = List.of();
                 }
                 previousFirst = first;
+                List<OneCRecords.Record> records = new ArrayList<>();
+                int pageRejected = 0;
                 for (JsonNode row : page) {
                     rows++;
-                    switch (take(kind, row, products)) {
-                        case RECEIVED -> received++;
-                        case REJECTED -> rejected++;
-                        default -> { }
+                    Optional<OneCRecords.Record> record = take(kind, row, products);
+                    if (record == null) {
+                        pageRejected++;
+                    } else {
+                        record.ifPresent(records::add);
                     }
                     if (kind == OneCRecords.Kind.RECLAMATION) {
                         mark.maxSeen = later(mark.maxSeen, localDate(row.path("Date").asText("")));
                     }
                 }
+                // the page's new versions and one job that applies them, in one transaction; the job is held back
+                // until a group's worth waits (or the set is read), so a few changes spread over many pages share
+                // their calls; held for ONEC_PULL_BACKLOG_WAIT at most, should this replica stop meanwhile
+                List<OneCExchangeLog.Receipt> receipts = log.receiveAll(OneCExchange.Direction.PULL, records,
+                        clock.instant().plus(config.pullBacklogWait()));
+                receipts.stream().filter(r -> !r.repeat()).findFirst()
+                        .ifPresent(r -> held.add(OneCExchangeLog.applyJobKey(r.exchangeId())));
+                int pageReceived = (int) receipts.stream().filter(r -> !r.repeat()).count();
+                if (groups.waitingCount(kind) >= config.groupSize()) {
+                    release(held);
+                }
+                received += pageReceived;
+                rejected += pageRejected;
                 mark.nextSkip += page.size();
+                run.page(page.size(), pageReceived, pageRejected);
+                Log.infof("Pulled %s page %d (rows %d-%d): %d new versions, %d rejected, %d unchanged; %s", set, pages,
+                        mark.nextSkip - page.size() + 1, mark.nextSkip, pageReceived, pageRejected,
+                        page.size() - pageReceived - pageRejected, run.summary());
                 if (page.size() < config.pageSize()) {
-                    complete(set, mark);
+                    watermarks.complete(set, mark);
+                    run.finish(null);
                     return new SetReport(pages, rows, received, rejected, true, null);
                 }
-                savePosition(set, mark, null);
+                watermarks.savePosition(set, mark, null);
             }
-        } catch (OneCODataClient.Unavailable | OneCODataClient.Refused e) {
-            savePosition(set, mark, e.getMessage());
+        } catch (OneCODataClient.Unavailable | OneCODataClient.Refused | PullBackedUp e) {
+            watermarks.savePosition(set, mark, e.getMessage());
+            run.finish(e.getMessage());
             Log.warnf("Pull of %s stopped at row %d, resumes there next run: %s", set, mark.nextSkip, e.getMessage());
             return new SetReport(pages, rows, received, rejected, false, e.getMessage());
+        } finally {
+            release(held);
         }
     }
 
-    private enum Taken { RECEIVED, KNOWN, REJECTED, SKIPPED }
+    /** Lets the held page jobs run now. */
+    private void release(List<String> held) {
+        jobs.runBy(OneCExchangeLog.APPLY_JOB, held, clock.instant());
+        held.clear();
+    }
 
-    /** Reads one entity into a record and receives it; a bad one is logged as rejected, the page goes on. */
-    private Taken take(OneCRecords.Kind kind, JsonNode row, Map<String, String> products) {
+    private Map<String, String> pageOptions(OneCRecords.Kind kind, OneCWatermarks.Watermark mark) {
+        Map<String, String> options = new LinkedHashMap<>();
+        filter(kind, mark).ifPresent(f -> options.put("$filter", f));
+        options.put("$orderby", kind == OneCRecords.Kind.RECLAMATION ? "Date,Ref_Key" : "Ref_Key");
+        options.put("$top", String.valueOf(config.pageSize()));
+        options.put("$skip", String.valueOf(mark.nextSkip));
+        return options;
+    }
+
+    private Optional<String> filter(OneCRecords.Kind kind, OneCWatermarks.Watermark mark) {
+        return kind == OneCRecords.Kind.RECLAMATION
+                ? Optional.of("Date ge datetime'" + ODATA_DATE.format(mark.runSince) + "'")
+                : config.counterpartyFilter();
+    }
+
+    /** Rows the run will read, from {@code <set>/$count} with the same filter; null when 1C does not tell. */
+    private Long total(String set, OneCRecords.Kind kind, OneCWatermarks.Watermark mark) {
+        try {
+            return odata.count(set, filter(kind, mark));
+        } catch (OneCODataClient.Unavailable | OneCODataClient.Refused e) {
+            return null;
+        }
+    }
+
+    /**
+     * Back-pressure: while the workers apply what earlier pages brought, the pull does not read further, so a large
+     * first sync keeps a page or two in the database queue, not the whole infobase. Only when jobs run in the
+     * background (tests run them by hand after the pull).
+     */
+    private void waitForApply(OneCRecords.Kind kind, List<String> held) {
+        if (!jobsConfig.runInBackground()) {
+            return;
+        }
+        long limit = Math.max(2L * config.pageSize(), 2L * config.groupSize());
+        long deadline = System.nanoTime() + config.pullBacklogWait().toNanos();
+        while (groups.waitingCount(kind) > limit) {
+            release(held);
+            if (System.nanoTime() > deadline) {
+                throw new PullBackedUp("records of earlier pages still wait to be applied after "
+                        + config.pullBacklogWait() + " (is the portal reachable?)");
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PullBackedUp("interrupted");
+            }
+        }
+    }
+
+    /** The applying fell behind for too long: the run stops and the next one resumes at the same row. */
+    static final class PullBackedUp extends RuntimeException {
+        PullBackedUp(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Reads one entity into a record: empty when it needs nothing (a catalog folder, a version received before),
+     * null when it broke a rule (logged rejected; the page goes on).
+     */
+    private Optional<OneCRecords.Record> take(OneCRecords.Kind kind, JsonNode row, Map<String, String> products) {
         String ref = row.path("Ref_Key").asText("").toLowerCase(java.util.Locale.ROOT);
         String version = row.path("DataVersion").asText(null);
         if (row.path("IsFolder").asBoolean(false)) {
-            return Taken.SKIPPED; // a group of the catalog, not a counterparty
+            return Optional.empty(); // a group of the catalog, not a counterparty
         }
         if (!ref.isEmpty() && version != null && log.known(kind, ref, version)) {
-            return Taken.KNOWN;
+            return Optional.empty();
         }
         String label = kind == OneCRecords.Kind.COUNTERPARTY ? row.path("Description").asText("") : row.path("Number").asText("");
         try {
-            OneCRecords.Record record = kind == OneCRecords.Kind.COUNTERPARTY
+            return Optional.of(kind == OneCRecords.Kind.COUNTERPARTY
                     ? reader.counterparty(ODataShapes.counterparty(row))
-                    : reader.reclamation(ODataShapes.reclamation(row, config.fields(), counterpartyOf(row), productNames(row, products)));
-            return log.receive(OneCExchange.Direction.PULL, record).repeat() ? Taken.KNOWN : Taken.RECEIVED;
+                    : reader.reclamation(ODataShapes.reclamation(row, config.fields(), counterpartyOf(row), productNames(row, products))));
         } catch (InvalidInputException e) {
             log.reject(OneCExchange.Direction.PULL, kind, ref.isEmpty() ? null : ref, version, label, describe(e.errors()),
                     row.toString());
-            return Taken.REJECTED;
+            return null;
         }
     }
 
@@ -178,6 +283,8 @@ public class OneCPull {
             log.receive(OneCExchange.Direction.PULL, counterparty);
             return counterparty;
         } catch (InvalidInputException e) {
+            log.reject(OneCExchange.Direction.PULL, OneCRecords.Kind.COUNTERPARTY, ref, entity.path("DataVersion").asText(null),
+                    entity.path("Description").asText(""), describe(e.errors()), entity.toString());
             throw new InvalidInputException(field, "invalid-reference", "counterparty " + ref + " is invalid: " + describe(e.errors()));
         }
     }
@@ -208,82 +315,9 @@ public class OneCPull {
         return errors.stream().map(e -> e.field() + " [" + e.rule() + "]: " + e.message()).collect(Collectors.joining("; "));
     }
 
-    // --- the watermark
-
-    private static final class Watermark {
-        LocalDateTime runSince;
-        int nextSkip;
-        LocalDateTime maxSeen;
-    }
-
-    /** Resumes a run cut off earlier (same window, next page), or opens a new one from the watermark. */
-    private Watermark startRun(String set, OneCRecords.Kind kind) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            em.createNativeQuery("INSERT IGNORE INTO onec_watermark (entity_set, next_skip, updated_at) VALUES (?1, 0, ?2)")
-                    .setParameter(1, set).setParameter(2, Timestamp.from(clock.instant())).executeUpdate();
-            Object[] row = (Object[]) em.createNativeQuery(
-                            "SELECT since, run_since, next_skip, max_seen FROM onec_watermark WHERE entity_set = ?1 FOR UPDATE")
-                    .setParameter(1, set).getSingleResult();
-            Watermark mark = new Watermark();
-            LocalDateTime since = toLocal(row[0]);
-            LocalDateTime runSince = toLocal(row[1]);
-            int nextSkip = ((Number) row[2]).intValue();
-            if (nextSkip > 0 && (runSince != null || kind == OneCRecords.Kind.COUNTERPARTY)) {
-                mark.runSince = runSince;
-                mark.nextSkip = nextSkip;
-                mark.maxSeen = toLocal(row[3]);
-                return mark;
-            }
-            LocalDateTime now = LocalDateTime.now(clock.withZone(config.zone())).truncatedTo(ChronoUnit.SECONDS);
-            if (kind == OneCRecords.Kind.RECLAMATION) { // catalogs are read in full: no window
-                mark.runSince = since == null ? now.minus(config.pullLookback()) : since.minus(config.pullOverlap());
-            }
-            mark.nextSkip = 0;
-            mark.maxSeen = since;
-            savePositionInTx(set, mark, null);
-            return mark;
-        });
-    }
-
-    private void savePosition(String set, Watermark mark, String error) {
-        QuarkusTransaction.requiringNew().run(() -> savePositionInTx(set, mark, error));
-    }
-
-    private void savePositionInTx(String set, Watermark mark, String error) {
-        em.createNativeQuery("UPDATE onec_watermark SET run_since = ?1, next_skip = ?2, max_seen = ?3, last_error = ?4, "
-                        + "updated_at = ?5 WHERE entity_set = ?6")
-                .setParameter(1, mark.runSince).setParameter(2, mark.nextSkip).setParameter(3, mark.maxSeen)
-                .setParameter(4, OneCExchangeLog.truncate(error, 2000)).setParameter(5, Timestamp.from(clock.instant()))
-                .setParameter(6, set).executeUpdate();
-    }
-
-    /** The run read everything: the watermark moves to the newest document date seen, the next run starts anew. */
-    private void complete(String set, Watermark mark) {
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
-                        UPDATE onec_watermark SET since = COALESCE(?1, since), run_since = NULL, next_skip = 0,
-                               max_seen = NULL, last_error = NULL, completed_at = ?2, updated_at = ?2
-                        WHERE entity_set = ?3""")
-                .setParameter(1, mark.maxSeen).setParameter(2, Timestamp.from(clock.instant())).setParameter(3, set)
-                .executeUpdate());
-    }
-
     /** Where each entity set's pull stands, for the admin API. */
     public List<Map<String, Object>> watermarks() {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("SELECT entity_set, since, run_since, next_skip, last_error, "
-                    + "completed_at FROM onec_watermark ORDER BY entity_set").getResultList();
-            return rows.stream().map(r -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("entitySet", r[0]);
-                m.put("since", r[1] == null ? null : r[1].toString());
-                m.put("resumeWindow", r[2] == null ? null : r[2].toString());
-                m.put("resumeAtRow", r[3]);
-                m.put("lastError", r[4]);
-                m.put("completedAt", r[5] == null ? null : r[5].toString());
-                return m;
-            }).toList();
-        });
+        return watermarks.list();
     }
 
     private static LocalDateTime localDate(String text) {
@@ -296,18 +330,5 @@ public class OneCPull {
 
     private static LocalDateTime later(LocalDateTime a, LocalDateTime b) {
         return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
-    }
-
-    private static LocalDateTime toLocal(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof LocalDateTime l) {
-            return l;
-        }
-        if (value instanceof Timestamp t) {
-            return t.toLocalDateTime();
-        }
-        return LocalDateTime.parse(value.toString().replace(' ', 'T'));
     }
 }

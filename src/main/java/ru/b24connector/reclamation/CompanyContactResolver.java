@@ -30,8 +30,9 @@ import java.util.UUID;
 /**
  * Finds or creates a dealer's company (by INN in its requisites, then by e-mail or phone) and contact (by e-mail),
  * never twice: resolved dealers are kept by INN, and while one caller creates a new dealer in the portal, an INN
- * lease keeps other callers (other groups, other replicas) from doing the same. Many dealers share two batch
- * calls: one for all lookups, one for all creates. Used by the dealer intake, the {@code ensure_company_contact}
+ * lease keeps other callers (other groups, other replicas) from doing the same. Many dealers share their calls:
+ * the lookups go in one batch (a duplicate lookup carries up to 20 e-mails or phones), the creates in batches of
+ * up to 50 commands. Used by the dealer intake, the {@code ensure_company_contact}
  * robot and the 1C exchange.
  */
 @ApplicationScoped
@@ -55,10 +56,11 @@ public class CompanyContactResolver {
     /**
      * What a resolution found, by INN; of the dealers it left out, {@code busy} are being created by another caller
      * right now and {@code noRoom} did not fit the portal's time budgets ({@code room} says when they do). A dealer
-     * in none of the three failed: the portal refused to create it.
+     * in none of the three failed: the portal refused to create it. {@code created}: the INNs whose company this
+     * resolution created (the others were found).
      */
     public record Resolution(Map<String, CompanyContact> dealers, Set<String> busy, Set<String> noRoom,
-                             BudgetRoom room) {
+                             BudgetRoom room, Set<String> created) {
     }
 
     private volatile Long presetId;
@@ -85,7 +87,8 @@ public class CompanyContactResolver {
     }
 
     /**
-     * Resolves many dealers with at most two portal calls. Dealers another caller is creating right now, and new
+     * Resolves many dealers with few portal calls: one batch of lookups (a second for duplicate hits among many
+     * values), and creates in batches of up to 50 commands. Dealers another caller is creating right now, and new
      * dealers the portal's time budgets have no room for now (see {@link #newDealerRoom}), are left out of the
      * answer.
      *
@@ -111,6 +114,7 @@ public class CompanyContactResolver {
         Map<String, Party> unknown = new LinkedHashMap<>();
         Set<String> busy = new HashSet<>();
         Set<String> noRoom = new HashSet<>();
+        Set<String> created = new HashSet<>();
         BudgetRoom room = newDealerRoom();
         int fit = Math.max(atLeast, room.items());
         for (Party p : parties) {
@@ -126,7 +130,7 @@ public class CompanyContactResolver {
             }
         }
         if (unknown.isEmpty()) {
-            return new Resolution(resolved, busy, noRoom, room);
+            return new Resolution(resolved, busy, noRoom, room, created);
         }
         try {
             Map<String, Long> companies = new HashMap<>();
@@ -136,9 +140,9 @@ public class CompanyContactResolver {
                 lookup(unknown, mayExistFromEarlierAttempt, atLeast == 0, companies, contacts);
             } catch (PortalException.NoRoom e) {
                 noRoom.addAll(unknown.keySet());
-                return new Resolution(resolved, busy, noRoom, new BudgetRoom(0, false, e.freeAt().toEpochMilli()));
+                return new Resolution(resolved, busy, noRoom, new BudgetRoom(0, false, e.freeAt().toEpochMilli()), created);
             }
-            create(unknown, companies, contacts);
+            create(unknown, companies, contacts, created);
             for (Party p : unknown.values()) {
                 if (companies.containsKey(p.inn())) {
                     CompanyContact ids = new CompanyContact(companies.get(p.inn()), contacts.get(p.inn()));
@@ -149,22 +153,26 @@ public class CompanyContactResolver {
         } finally {
             release(unknown.keySet(), owner);
         }
-        return new Resolution(resolved, busy, noRoom, room);
+        return new Resolution(resolved, busy, noRoom, room, created);
     }
 
     /**
      * How many new dealers one resolution may look up and create now without overdrawing the portal's time budgets
-     * of the methods it calls (up to three duplicate lookups per dealer, one command of each other method), and when
+     * of the methods it calls (three duplicate lookups per 20 dealers, one command of each other method), and when
      * there is room again if none; the others are left for a later attempt.
      */
     public BudgetRoom newDealerRoom() {
-        return portal.budgetRoom(3, "crm.duplicate.findbycomm").and(portal.budgetRoom(1, "crm.requisite.list",
-                "crm.company.add", "crm.requisite.add", "crm.contact.add"));
+        // three duplicate lookups serve up to 20 dealers
+        BudgetRoom lookups = portal.budgetRoom(3, "crm.duplicate.findbycomm");
+        BudgetRoom dealers = lookups.items() == 0 || lookups.probe() ? lookups
+                : new BudgetRoom((int) Math.min(Integer.MAX_VALUE, lookups.items() * 20L), false, lookups.freeAtMillis());
+        return dealers.and(portal.budgetRoom(1, "crm.requisite.list", "crm.company.add", "crm.requisite.add",
+                "crm.contact.add"));
     }
 
     private void lookup(Map<String, Party> unknown, boolean earlierAttempt, boolean mayGiveUpForBudget,
                         Map<String, Long> companies, Map<String, Long> contacts) {
-        // up to three duplicate lookups per dealer: a probe after a reset looks up one dealer
+        // the duplicate lookups are shared: up to three per 20 dealers; a probe after a reset carries three
         PortalBatch batch = mayGiveUpForBudget ? PortalBatch.create().withoutWaitingForBudget(3) : PortalBatch.create();
         int n = 0;
         Map<String, String> keyOf = new HashMap<>();
@@ -173,22 +181,17 @@ public class CompanyContactResolver {
             keyOf.put(p.inn(), k);
             batch.add(k + "inn", "crm.requisite.list", Map.of("filter", Map.of("RQ_INN", p.inn(), "ENTITY_TYPE_ID", 4),
                     "select", List.of("ENTITY_ID")));
-            // a 1C counterparty may come without e-mail or phone: look up by what there is
-            if (p.email() != null) {
-                batch.add(k + "mail", "crm.duplicate.findbycomm", Map.of("entity_type", "COMPANY", "type", "EMAIL",
-                        "values", List.of(p.email())));
-                batch.add(k + "ct", "crm.duplicate.findbycomm", Map.of("entity_type", "CONTACT", "type", "EMAIL",
-                        "values", List.of(p.email())));
-            }
-            if (p.phone() != null) {
-                batch.add(k + "tel", "crm.duplicate.findbycomm", Map.of("entity_type", "COMPANY", "type", "PHONE",
-                        "values", List.of(p.phone())));
-            }
             if (earlierAttempt) {
                 batch.add(k + "org", "crm.company.list", Map.of("filter", Map.of("ORIGINATOR_ID", ORIGINATOR,
                         "ORIGIN_ID", "inn:" + p.inn()), "select", List.of("ID")));
             }
         }
+        // a 1C counterparty may come without e-mail or phone: look up by what there is
+        List<DuplicateLookup> comms = List.of(
+                new DuplicateLookup("mail", "COMPANY", "EMAIL", Party::email),
+                new DuplicateLookup("ct", "CONTACT", "EMAIL", Party::email),
+                new DuplicateLookup("tel", "COMPANY", "PHONE", Party::phone));
+        comms.forEach(c -> c.addTo(batch, unknown.values()));
         if (presetId == null) {
             batch.add("presets", "crm.requisite.preset.list", Map.of("select", List.of("ID", "COUNTRY_ID", "NAME")));
         }
@@ -196,20 +199,32 @@ public class CompanyContactResolver {
         if (presetId == null) {
             presetId = firstId(found.result("presets"), "ID").orElse(1L);
         }
+        // a command of several values answers which records matched, not which value: its hits are asked again,
+        // one value a command (rare: a dealer new to the service is mostly new to the portal too)
+        PortalBatch again = PortalBatch.create();
+        comms.forEach(c -> c.readOrAskAgain(found, again));
+        if (!again.isEmpty()) {
+            BatchResult answers = portal.batch(again);
+            comms.forEach(c -> c.readAgain(answers));
+        }
         for (Party p : unknown.values()) {
             String k = keyOf.get(p.inn());
             firstId(found.result(k + "inn"), "ENTITY_ID")
                     .or(() -> earlierAttempt ? firstId(found.result(k + "org"), "ID") : Optional.empty())
-                    .or(() -> p.email() != null ? duplicate(found.result(k + "mail"), "COMPANY") : Optional.empty())
-                    .or(() -> p.phone() != null ? duplicate(found.result(k + "tel"), "COMPANY") : Optional.empty())
+                    .or(() -> comms.get(0).match(p))
+                    .or(() -> comms.get(2).match(p))
                     .ifPresent(id -> companies.put(p.inn(), id));
-            if (p.email() != null) {
-                duplicate(found.result(k + "ct"), "CONTACT").ifPresent(id -> contacts.put(p.inn(), id));
-            }
+            comms.get(1).match(p).ifPresent(id -> contacts.put(p.inn(), id));
         }
     }
 
-    private void create(Map<String, Party> unknown, Map<String, Long> companies, Map<String, Long> contacts) {
+    /**
+     * Creates what the lookups did not find, in calls of up to 50 commands; a dealer's commands stay in one call
+     * (they refer to each other's results). Adds the INNs of the companies it created to {@code created}.
+     */
+    private void create(Map<String, Party> unknown, Map<String, Long> companies, Map<String, Long> contacts,
+                        Set<String> created) {
+        List<PortalBatch> batches = new ArrayList<>();
         PortalBatch batch = PortalBatch.create();
         int n = 0;
         Map<String, String> keyOf = new HashMap<>();
@@ -219,6 +234,10 @@ public class CompanyContactResolver {
             }
             String k = "n" + n++;
             keyOf.put(p.inn(), k);
+            if (batch.size() + 3 > PortalBatch.MAX_COMMANDS) {
+                batches.add(batch);
+                batch = PortalBatch.create();
+            }
             Object companyId = companies.containsKey(p.inn()) ? companies.get(p.inn()) : PortalBatch.ref(k + "co");
             if (!companies.containsKey(p.inn())) {
                 Map<String, Object> company = new LinkedHashMap<>();
@@ -250,25 +269,30 @@ public class CompanyContactResolver {
                 batch.add(k + "ct", "crm.contact.add", Map.of("fields", contact));
             }
         }
-        if (batch.isEmpty()) {
-            return;
+        if (!batch.isEmpty()) {
+            batches.add(batch);
         }
-        BatchResult created = portal.batch(batch);
-        for (Party p : unknown.values()) {
-            String k = keyOf.get(p.inn());
-            if (k == null) {
-                continue;
-            }
-            if (!companies.containsKey(p.inn())) {
-                if (!created.succeeded(k + "co")) {
-                    Log.warnf("Company of INN %s not created: %s", p.inn(),
-                            created.error(k + "co").map(Throwable::getMessage).orElse("no result"));
+        for (PortalBatch call : batches) {
+            BatchResult result = portal.batch(call);
+            Set<String> sent = new HashSet<>();
+            call.commands().forEach(c -> sent.add(c.key()));
+            for (Party p : unknown.values()) {
+                String k = keyOf.get(p.inn());
+                if (k == null || !sent.contains(k + "co") && !sent.contains(k + "ct")) {
                     continue;
                 }
-                companies.put(p.inn(), created.result(k + "co").asLong());
-            }
-            if (!contacts.containsKey(p.inn()) && created.succeeded(k + "ct")) {
-                contacts.put(p.inn(), created.result(k + "ct").asLong());
+                if (!companies.containsKey(p.inn())) {
+                    if (!result.succeeded(k + "co")) {
+                        Log.warnf("Company of INN %s not created: %s", p.inn(),
+                                result.error(k + "co").map(Throwable::getMessage).orElse("no result"));
+                        continue;
+                    }
+                    companies.put(p.inn(), result.result(k + "co").asLong());
+                    created.add(p.inn());
+                }
+                if (!contacts.containsKey(p.inn()) && sent.contains(k + "ct") && result.succeeded(k + "ct")) {
+                    contacts.put(p.inn(), result.result(k + "ct").asLong());
+                }
             }
         }
     }
@@ -353,12 +377,6 @@ public class CompanyContactResolver {
             fields.put("PHONE", List.of(Map.of("VALUE", p.phone(), "VALUE_TYPE", "WORK")));
         }
         return fields;
-    }
-
-    /** {@code {"COMPANY":[45]}} → 45; {@code []} (no match) → empty. */
-    private static Optional<Long> duplicate(JsonNode result, String type) {
-        JsonNode ids = result.path(type);
-        return ids.isArray() && !ids.isEmpty() ? Optional.of(ids.get(0).asLong()) : Optional.empty();
     }
 
     /** Another caller is creating this dealer right now; try again shortly. */

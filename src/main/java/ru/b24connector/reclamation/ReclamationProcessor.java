@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Puts accepted claims into the CRM. A job takes its claim together with other waiting ones (a group), so that
- * a burst shares portal calls: the dealers of the group are resolved in at most two batch calls, and the deals,
+ * a burst shares portal calls: the dealers of the group are resolved in a few batch calls (one of lookups, one of
+ * creates for a group of up to 16 new dealers; see {@link CompanyContactResolver}), and the deals,
  * product rows and comments of the whole group go in one more. Every step is recorded, and a claim taken again
  * after an unanswered call first looks its deal up by ORIGIN_ID: nothing is created twice.
  */

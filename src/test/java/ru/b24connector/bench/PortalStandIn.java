@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * answers CRM batches with {@link FakeCrm}. As the portal does, each command of a batch is billed to its own method
  * (the outer call to none) and reports its own time in {@code result_time}: {@code duration}, its method's
  * {@code operating} and {@code operating_reset_at}; a plain call reports them in its {@code time}.
- * {@code GET /__stats} reports the counts.
+ * {@code GET /__stats} reports the counts, {@code GET /__deal?origin=…} whether a deal exists.
  * Usage: PortalStandIn port rate burst budgetSeconds secondsPerCommand [windowSeconds, default 600]
  */
 public final class PortalStandIn {
@@ -76,6 +76,13 @@ public final class PortalStandIn {
         portal.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 200);
         portal.server.setExecutor(Executors.newFixedThreadPool(16));
         portal.server.createContext("/__stats", portal::stats);
+        // GET /__deal?origin=<ORIGINATOR_ID>/<ORIGIN_ID>: 200 once that deal exists, else 404
+        portal.server.createContext("/__deal", e -> {
+            String origin = java.net.URLDecoder.decode(e.getRequestURI().getRawQuery().substring("origin=".length()),
+                    StandardCharsets.UTF_8);
+            Long id = FakeCrm.dealByOrigin.get(origin);
+            send(e, id == null ? 404 : 200, "{\"id\": " + id + "}");
+        });
         portal.server.createContext("/rest/", portal::call);
         portal.server.start();
         return portal;

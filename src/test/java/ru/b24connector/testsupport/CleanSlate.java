@@ -23,6 +23,9 @@ public final class CleanSlate {
             em.createNativeQuery("DELETE FROM job WHERE status IN ('QUEUED', 'RUNNING')").executeUpdate();
             // claims other tests left waiting would otherwise join the next intake's processing group
             em.createNativeQuery("UPDATE reclamation SET status = 'IN_CRM' WHERE status = 'ACCEPTED'").executeUpdate();
+            // and 1C records left waiting would join the next test's 1C group
+            em.createNativeQuery("UPDATE onec_object SET apply_waiting = FALSE, lease_owner = NULL, lease_until = NULL")
+                    .executeUpdate();
         });
         Arc.container().instance(CircuitBreakerMaintenance.class).get().resetAll();
         PortalLimits.reset();

@@ -38,6 +38,8 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
     /** Stage ids per status entity ({@code DEAL_STAGE_7} → {@code C7:NEW}, ...) and deal user field names. */
     public static final Map<String, java.util.Set<String>> stages = new ConcurrentHashMap<>();
     public static final java.util.Set<String> dealFields = ConcurrentHashMap.newKeySet();
+    /** Titles whose {@code crm.company.add} the portal refuses (a record rejected inside a batch). */
+    public static final java.util.Set<String> refusedTitles = ConcurrentHashMap.newKeySet();
     /** Timeline comments by entity ({@code deal:1004}). */
     public static final Map<String, java.util.List<String>> comments = new ConcurrentHashMap<>();
 
@@ -50,6 +52,7 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
         stages.clear();
         dealFields.clear();
         comments.clear();
+        refusedTitles.clear();
     }
 
     public static long created(String method) {
@@ -134,7 +137,20 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
                 int q = query.indexOf('?');
                 String method = q < 0 ? query : query.substring(0, q);
                 PhpForm params = PhpForm.parse(q < 0 ? "" : query.substring(q + 1));
-                JsonNode result = execute(method, params);
+                if ("crm.company.add".equals(method) && refusedTitles.contains(params.get("fields", "TITLE").orElse(""))) {
+                    errors.set(cmd.getKey(), JSON.createObjectNode().put("error", "ERROR_CORE")
+                            .put("error_description", "Недостаточно прав для добавления компании"));
+                    continue;
+                }
+                JsonNode result;
+                try {
+                    result = execute(method, params);
+                } catch (NumberFormatException e) {
+                    // as the portal does with an id a refused earlier command left empty
+                    errors.set(cmd.getKey(), JSON.createObjectNode().put("error", "ERROR_ARGUMENT")
+                            .put("error_description", "invalid id: " + e.getMessage()));
+                    continue;
+                }
                 if (result == null) {
                     errors.set(cmd.getKey(), JSON.createObjectNode().put("error", "ERROR_METHOD_NOT_FOUND")
                             .put("error_description", method));
@@ -165,10 +181,17 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
             case "crm.requisite.preset.list":
                 return f.arrayNode().add(f.objectNode().put("ID", "1").put("NAME", "Организация").put("COUNTRY_ID", "1"));
             case "crm.duplicate.findbycomm": {
+                // up to 20 values; the answer lists the matching records, not which value matched
                 String type = p.get("entity_type").orElse("");
-                String value = p.get("values", "0").orElse("");
-                Long id = "COMPANY".equals(type) ? companyByEmail.get(value) : "CONTACT".equals(type) ? contactByEmail.get(value) : null;
-                return id == null ? f.arrayNode() : f.objectNode().set(type, f.arrayNode().add(id));
+                ArrayNode hits = f.arrayNode();
+                for (int i = 0; p.get("values", String.valueOf(i)).isPresent(); i++) {
+                    String value = p.get("values", String.valueOf(i)).orElse("");
+                    Long id = "COMPANY".equals(type) ? companyByEmail.get(value) : "CONTACT".equals(type) ? contactByEmail.get(value) : null;
+                    if (id != null) {
+                        hits.add(id);
+                    }
+                }
+                return hits.isEmpty() ? f.arrayNode() : f.objectNode().set(type, hits);
             }
             case "crm.company.list":
                 return f.arrayNode();
@@ -182,8 +205,9 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
                 return f.numberNode(id);
             }
             case "crm.requisite.add": {
+                long entity = Long.parseLong(p.get("fields", "ENTITY_ID").orElse("0"));
                 long id = create(method);
-                companyByInn.put(p.get("fields", "RQ_INN").orElse(""), Long.parseLong(p.get("fields", "ENTITY_ID").orElse("0")));
+                companyByInn.put(p.get("fields", "RQ_INN").orElse(""), entity);
                 return f.numberNode(id);
             }
             case "crm.contact.add": {
