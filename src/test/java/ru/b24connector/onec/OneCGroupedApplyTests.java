@@ -74,6 +74,9 @@ class OneCGroupedApplyTests {
     JobWorker worker;
 
     @Inject
+    ru.b24connector.outage.DependencyProbes probes;
+
+    @Inject
     EntityManager em;
 
     @Inject
@@ -128,7 +131,10 @@ class OneCGroupedApplyTests {
         stubPages(rows);
 
         pull.runOnce();
-        worker.runDue();
+        for (int i = 0; i < 5; i++) { // the refused record's own job retries it until its attempts are spent
+            worker.runDue();
+            sleep(20);
+        }
 
         assertThat(FakeCrm.created("crm.company.add")).isEqualTo(4);
         for (int i = 0; i < 5; i++) {
@@ -154,6 +160,7 @@ class OneCGroupedApplyTests {
         pull.runOnce();
         for (int i = 0; i < 3; i++) {
             worker.runDue();
+            probes.runOnce(); // the group that met no answer waits for the portal until its probe answers
         }
 
         assertThat(FakeCrm.created("crm.company.add")).isEqualTo(20);
@@ -267,5 +274,13 @@ class OneCGroupedApplyTests {
                    {"LineNumber": "1", "Тип": "Телефон", "Представление": "8 (495) 123-%02d-%02d"},
                    {"LineNumber": "2", "Тип": "АдресЭлектроннойПочты", "Представление": "Dealer-%s@Example.ru"}],
                  "Predefined": false, "PredefinedDataName": ""}""".formatted(ref, n, name, name, inn, n / 100, n % 100, inn);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
