@@ -5,7 +5,9 @@
 #   external  the database already running (QUARKUS_DATASOURCE_JDBC_URL set): the JVM's part alone
 # and prints median, min and max, the resident memory after start (JVM and mariadbd), and the lines a newcomer
 # sees before the service is ready.
-# Usage: bash scripts/bench-startup.sh   (RUNS=10, JAVA_OPTS="...", PORT=18181; builds the jar when missing)
+# Usage: bash scripts/bench-startup.sh   (RUNS=10, PORT=18181; builds the jar when missing)
+#   JAVA_OPTS defaults to the README's command: the class-data archive the package step writes;
+#   JAVA_OPTS= (empty) measures without it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-10}
@@ -14,6 +16,7 @@ JAR=target/quarkus-app/quarkus-run.jar
 WORK=target/bench-startup
 rm -rf "$WORK"; mkdir -p "$WORK"
 [ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
+JAVA_OPTS=${JAVA_OPTS-"-XX:SharedArchiveFile=target/quarkus-app/app-cds.jsa"}
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
@@ -55,7 +58,7 @@ cp "$WORK/last.log" "$WORK/warm.log"
 
 # the same database, started once and left running; every start of the service then finds it up
 EMBEDDED_DB_DIR="$WORK/warm/mariadb" EMBEDDED_DB_PORT=$((PORT + 1)) QUARKUS_HTTP_PORT=$((PORT + 2)) \
-  java -jar "$JAR" > "$WORK/db-holder.log" 2>&1 &
+  java ${JAVA_OPTS:-} -jar "$JAR" > "$WORK/db-holder.log" 2>&1 &
 pids+=($!)
 until curl -sf -o /dev/null "localhost:$((PORT + 2))/q/health/ready"; do sleep 0.1; done
 for i in $(seq "$RUNS"); do

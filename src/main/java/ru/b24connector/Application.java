@@ -19,7 +19,11 @@ public class Application {
     private static final String QUARKUS_STATIC_INIT = "io.quarkus.runner.ApplicationImpl";
 
     public static void main(String... args) {
-        if (isBlank(setting("QUARKUS_DATASOURCE_JDBC_URL", "quarkus.datasource.jdbc.url"))
+        boolean training = Boolean.getBoolean(ClassDataTraining.PROPERTY);
+        if (training) {
+            ClassDataTraining.isolate();
+        }
+        if (training || isBlank(setting("QUARKUS_DATASOURCE_JDBC_URL", "quarkus.datasource.jdbc.url"))
                 && !Boolean.getBoolean("quarkus.appcds.generate")) {
             String dir = setting("EMBEDDED_DB_DIR", "embedded-db.dir");
             String port = setting("EMBEDDED_DB_PORT", "embedded-db.port");

@@ -57,8 +57,11 @@ public class OneCODataClient {
     @Inject
     ObjectMapper json;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    /** Built at the first request: building one loads the JDK's trust store, which a start need not wait for. */
+    private static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
 
     public boolean configured() {
         return config.odataUrl().isPresent();
@@ -123,7 +126,7 @@ public class OneCODataClient {
         String what = method + " " + uri.getRawPath().substring(uri.getRawPath().lastIndexOf('/') + 1);
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = Http.CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new Unavailable("1C not reachable (" + what + "): " + (e.getMessage() == null ? e.getClass().getSimpleName()
                     : e.getMessage()), e);

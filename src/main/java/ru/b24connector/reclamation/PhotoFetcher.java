@@ -23,7 +23,10 @@ class PhotoFetcher {
     @Inject
     IntakeConfig config;
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    /** Built at the first photo: building one loads the JDK's trust store, which a start need not wait for. */
+    private static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    }
 
     /** The photo as base64, as the portal takes files. */
     String fetchBase64(String url) {
@@ -40,7 +43,7 @@ class PhotoFetcher {
                     throw new PermanentJobFailure("photo URL host " + host + " resolves to a private address");
                 }
             }
-            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri)
+            HttpResponse<InputStream> response = Http.CLIENT.send(HttpRequest.newBuilder(uri)
                     .timeout(config.photoFetchTimeout()).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
