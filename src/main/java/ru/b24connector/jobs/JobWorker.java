@@ -83,15 +83,6 @@ public class JobWorker {
     }
 
     void start(@Observes io.quarkus.runtime.StartupEvent event) {
-        try {
-            int taken = queue.takeBack(replica, workerId);
-            if (taken > 0) {
-                Log.infof("Took back %d job(s) this replica (%s) was running before it restarted", taken, replica);
-            }
-        } catch (RuntimeException e) {
-            Log.warnf("Jobs of this replica's earlier run not taken back now (their leases will run out): %s",
-                    describe(e));
-        }
         allHandlers.forEach(h -> {
             if (handlers.putIfAbsent(h.type(), h) != null) {
                 throw new IllegalStateException("two job handlers for type " + h.type());
@@ -102,7 +93,29 @@ public class JobWorker {
             t.setDaemon(true);
             return t;
         });
-        started = true;
+        if (config.runInBackground()) {
+            // the service is ready without waiting for this: taking jobs back is the workers' first task
+            pool.execute(() -> {
+                takeBackOwnJobs();
+                started = true;
+                dispatchQuietly();
+            });
+        } else {
+            takeBackOwnJobs();
+            started = true;
+        }
+    }
+
+    private void takeBackOwnJobs() {
+        try {
+            int taken = queue.takeBack(replica, workerId);
+            if (taken > 0) {
+                Log.infof("Took back %d job(s) this replica (%s) was running before it restarted", taken, replica);
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("Jobs of this replica's earlier run not taken back now (their leases will run out): %s",
+                    describe(e));
+        }
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {

@@ -7,6 +7,8 @@ import jakarta.inject.Inject;
 import ru.b24connector.jobs.Job;
 import ru.b24connector.jobs.JobHandler;
 import ru.b24connector.jobs.JobQueue;
+import ru.b24connector.jobs.JobsConfig;
+import io.quarkus.logging.Log;
 
 import java.time.Clock;
 import java.util.Map;
@@ -43,8 +45,24 @@ public class RegistrationJob implements JobHandler {
         registrar.reconcile();
     }
 
-    /** One registration per start; as a job it survives a portal outage at boot and retries. */
-    void atStartup(@Observes StartupEvent event) {
-        jobs.enqueue(type(), "startup:" + clock.millis(), Map.of());
+    /**
+     * One registration per start; as a job it survives a portal outage at boot and retries. With background
+     * workers it is queued just after start, so readiness does not wait for the first write.
+     */
+    void atStartup(@Observes StartupEvent event, JobsConfig jobsConfig) {
+        Runnable enqueue = () -> jobs.enqueue(type(), "startup:" + clock.millis(), Map.of());
+        if (!jobsConfig.runInBackground()) {
+            enqueue.run();
+            return;
+        }
+        Thread later = new Thread(() -> {
+            try {
+                enqueue.run();
+            } catch (RuntimeException e) {
+                Log.warnf("Registration not queued at start (POST /admin/registration runs it): %s", e.toString());
+            }
+        }, "registration-at-start");
+        later.setDaemon(true);
+        later.start();
     }
 }
