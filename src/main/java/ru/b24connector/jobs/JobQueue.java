@@ -342,6 +342,20 @@ public class JobQueue {
         return true;
     }
 
+    /** Puts every dead-lettered job of {@code type} back in the queue with fresh attempts; returns how many. */
+    @Transactional
+    public int replayDead(String type) {
+        Instant now = clock.instant();
+        int replayed = em.createQuery("update Job set status = :queued, attempts = 0, runAt = :now, updatedAt = :now, "
+                        + "version = version + 1 where status = :dead and type = :type")
+                .setParameter("queued", Job.Status.QUEUED).setParameter("dead", Job.Status.DEAD)
+                .setParameter("now", now).setParameter("type", type).executeUpdate();
+        if (replayed > 0) {
+            enqueued.fire(new Enqueued(type));
+        }
+        return replayed;
+    }
+
     @Transactional
     public Optional<Job> find(long id) {
         return Optional.ofNullable(em.find(Job.class, id));
@@ -352,6 +366,32 @@ public class JobQueue {
     public List<Job> list(Job.Status status, int limit) {
         return em.createQuery("from Job where status = :status order by id desc", Job.class)
                 .setParameter("status", status).setMaxResults(limit).getResultList();
+    }
+
+    /** Newest first, with a status and/or a type (null: any). */
+    @Transactional
+    public List<Job> list(Job.Status status, String type, int limit) {
+        return em.createQuery("from Job where (:status is null or status = :status) and (:type is null or type = :type)"
+                        + " order by id desc", Job.class)
+                .setParameter("status", status).setParameter("type", type).setMaxResults(limit).getResultList();
+    }
+
+    /** The job types there are jobs of, and how many are dead per type. */
+    @Transactional
+    public java.util.Map<String, Long> deadByType() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        em.createQuery("select type, sum(case when status = :dead then 1 else 0 end) from Job group by type",
+                        Object[].class).setParameter("dead", Job.Status.DEAD).getResultList()
+                .forEach(r -> out.put((String) r[0], ((Number) r[1]).longValue()));
+        return out;
+    }
+
+    /** When the oldest due queued job became due; empty when none waits. */
+    @Transactional
+    public Optional<Instant> oldestDueSince() {
+        return Optional.ofNullable(em.createQuery("select min(runAt) from Job where status = :queued and runAt <= :now",
+                        Instant.class).setParameter("queued", Job.Status.QUEUED).setParameter("now", clock.instant())
+                .getSingleResult());
     }
 
     /** Jobs per status, for metrics and the admin API. */

@@ -22,6 +22,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -48,7 +49,17 @@ public class HandlerRegistrar {
     public record Report(String mode, List<String> changes, String note) {
     }
 
+    /**
+     * Where registration stands, without asking the portal: the mode, what the service binds (events, robots,
+     * placements), the robots recorded as registered, and the last reconciliation of this replica.
+     */
+    public record Status(String mode, List<String> events, List<String> robots, List<String> placements,
+                         List<String> registeredRobots, Report last, Instant lastAt, String note) {
+    }
+
     private final AtomicBoolean webhookNoteLogged = new AtomicBoolean();
+    private volatile Report lastReport;
+    private volatile Instant lastReportAt;
     private final ObjectMapper canonical = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     @Inject
@@ -76,6 +87,28 @@ public class HandlerRegistrar {
     Clock clock;
 
     public Report reconcile() {
+        Report report = reconcileNow();
+        lastReport = report;
+        lastReportAt = clock.instant();
+        return report;
+    }
+
+    /** See {@link Status}. */
+    @SuppressWarnings("unchecked")
+    public Status status() {
+        String mode = app.publicUrl().isEmpty() ? "none" : credentials.oauthMode() ? "oauth" : "webhook";
+        String note = switch (mode) {
+            case "none" -> "APP_PUBLIC_URL is not set: handlers cannot be registered";
+            case "webhook" -> manualSetupNote();
+            default -> null;
+        };
+        List<String> registered = QuarkusTransaction.requiringNew().call(() -> (List<String>) em.createNativeQuery(
+                "SELECT code FROM registration_state WHERE kind = 'robot' ORDER BY code").getResultList());
+        return new Status(mode, List.copyOf(wantedEvents()), robots.stream().map(Robot::code).sorted().toList(),
+                PLACEMENTS.stream().map(Placement::code).toList(), registered, lastReport, lastReportAt, note);
+    }
+
+    private Report reconcileNow() {
         if (app.publicUrl().isEmpty()) {
             return new Report("none", List.of(), "APP_PUBLIC_URL is not set: handlers cannot be registered");
         }
