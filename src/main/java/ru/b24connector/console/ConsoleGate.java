@@ -39,19 +39,15 @@ public class ConsoleGate {
         if (!ConsolePaths.isConsole(path)) {
             return null;
         }
-        current.address = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
-        current.https = "https".equalsIgnoreCase(request.getUriInfo().getRequestUri().getScheme());
+        String address = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
+        boolean https = "https".equalsIgnoreCase(request.getUriInfo().getRequestUri().getScheme());
         String lang = request.getUriInfo().getQueryParameters().getFirst("lang");
         Cookie langCookie = request.getCookies().get(LANG_COOKIE);
-        if (lang != null) {
-            current.lang = ru.b24connector.ui.Texts.normalize(lang);
-            current.langChosen = true;
-        } else if (langCookie != null) {
-            current.lang = ru.b24connector.ui.Texts.normalize(langCookie.getValue());
-        }
+        String chosen = lang != null ? lang : langCookie != null ? langCookie.getValue() : null;
         Cookie cookie = request.getCookies().get(ConsoleSessions.COOKIE);
-        current.session = cookie == null ? null : sessions.decode(cookie.getValue()).orElse(null);
-        if (current.session != null || ConsolePaths.isOpen(path)) {
+        ConsoleSession session = cookie == null ? null : sessions.decode(cookie.getValue()).orElse(null);
+        current.found(session, address, ru.b24connector.ui.Texts.normalize(chosen), lang != null, https);
+        if (session != null || ConsolePaths.isOpen(path)) {
             return null;
         }
         if (HttpMethod.GET.equals(request.getMethod()) || HttpMethod.HEAD.equals(request.getMethod())) {
@@ -71,9 +67,9 @@ public class ConsoleGate {
         response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
         response.getHeaders().putSingle("Referrer-Policy", "no-referrer");
         response.getHeaders().putSingle("Cache-Control", "no-store");
-        if (current.langChosen) {
-            response.getHeaders().add(HttpHeaders.SET_COOKIE, new NewCookie.Builder(LANG_COOKIE).value(current.lang)
-                    .path("/admin").sameSite(NewCookie.SameSite.STRICT).secure(current.https)
+        if (current.langChosen()) {
+            response.getHeaders().add(HttpHeaders.SET_COOKIE, new NewCookie.Builder(LANG_COOKIE).value(current.lang())
+                    .path("/admin").sameSite(NewCookie.SameSite.STRICT).secure(current.https())
                     .maxAge(365 * 24 * 3600).build());
         }
     }

@@ -7,12 +7,21 @@ import ru.b24connector.ui.Texts;
 @RequestScoped
 public class ConsoleRequest {
 
-    ConsoleSession session;
-    String address;
-    String lang = "ru";
+    private ConsoleSession session;
+    private String address = "unknown";
+    private String lang = "ru";
     /** The request asked for a language ({@code ?lang=}): the answer remembers it in a cookie. */
-    boolean langChosen;
-    boolean https;
+    private boolean langChosen;
+    private boolean https;
+
+    /** Called by the gate once per request (a normal-scoped bean: only through methods, never its fields). */
+    void found(ConsoleSession session, String address, String lang, boolean langChosen, boolean https) {
+        this.session = session;
+        this.address = address;
+        this.lang = lang;
+        this.langChosen = langChosen;
+        this.https = https;
+    }
 
     public ConsoleSession session() {
         return session;
@@ -26,8 +35,15 @@ public class ConsoleRequest {
         return Texts.of(lang);
     }
 
-    /** "name (address)", for the action log. */
-    String actor() {
-        return session == null ? "anonymous (" + address + ")" : session.who() + " (" + session.address() + ")";
+    String lang() {
+        return lang;
+    }
+
+    boolean langChosen() {
+        return langChosen;
+    }
+
+    boolean https() {
+        return https;
     }
 }

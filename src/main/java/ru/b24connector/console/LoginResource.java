@@ -68,7 +68,7 @@ public class LoginResource {
         String who = name == null || name.isBlank() ? "admin" : name.strip();
         ConsoleSession session = sessions.open(who.length() > 60 ? who.substring(0, 60) : who, current.address());
         Log.infof("Console login by %s from %s", session.who(), session.address());
-        return Response.seeOther(java.net.URI.create("/admin")).cookie(sessions.cookie(session, current.https)).build();
+        return Response.seeOther(java.net.URI.create("/admin")).cookie(sessions.cookie(session, current.https())).build();
     }
 
     @POST
@@ -78,7 +78,7 @@ public class LoginResource {
     public Response logout(@RestForm String csrf) {
         ConsoleSession session = pages.checkCsrf(csrf);
         Log.infof("Console logout by %s from %s", session.who(), session.address());
-        return Response.seeOther(java.net.URI.create(ConsolePaths.LOGIN)).cookie(sessions.expired(current.https)).build();
+        return Response.seeOther(java.net.URI.create(ConsolePaths.LOGIN)).cookie(sessions.expired(current.https())).build();
     }
 
     private Response form(int status, String errorKey) {
