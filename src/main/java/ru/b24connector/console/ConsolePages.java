@@ -45,6 +45,11 @@ public class ConsolePages {
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(page.render()).build();
     }
 
+    /** A page rendered elsewhere (the card of the {@code ui} package). */
+    Response rendered(String html) {
+        return Response.ok(html).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).build();
+    }
+
     Response ok(TemplateInstance page) {
         return html(200, page);
     }

@@ -20,7 +20,6 @@ import ru.b24connector.jobs.JobQueue;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Jobs in the console: filter by status and type, one job's detail, replaying one or every dead job of a type. */
@@ -59,7 +58,7 @@ public class JobsResource {
     @GET
     @Operation(summary = "Jobs by status and type, newest first")
     public Response list(@RestQuery String status, @RestQuery String type) {
-        Job.Status wanted = status(status);
+        Job.Status wanted = ConsoleRefusal.enumParam(Job.Status.class, "status", status);
         String wantedType = type == null || type.isBlank() ? null : type.strip();
         Map<String, Long> deadByType = jobs.deadByType();
         List<JobRow> rows = jobs.list(wanted, wantedType, LIMIT).stream().map(j -> JobRow.of(j, pages)).toList();
@@ -138,16 +137,5 @@ public class JobsResource {
             throw ConsoleRefusal.badRequest("type: required, at most 64 characters");
         }
         return type.strip();
-    }
-
-    private static Job.Status status(String status) {
-        if (status == null || status.isBlank()) {
-            return null;
-        }
-        try {
-            return Job.Status.valueOf(status.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ConsoleRefusal.badRequest("status: must be one of " + Arrays.toString(Job.Status.values()));
-        }
     }
 }
