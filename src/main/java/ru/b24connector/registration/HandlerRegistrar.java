@@ -309,7 +309,8 @@ public class HandlerRegistrar {
                 + "webhook) with URL " + url("/b24/events") + " and the events " + String.join(", ", wantedEvents())
                 + ", and sets B24_APPLICATION_TOKEN to the application token it shows. Robots need OAuth mode "
                 + "(B24_CLIENT_ID, B24_CLIENT_SECRET). The deal-card tab and the supervisor's board cannot be bound "
-                + "either (placement.bind needs an application); cards are at GET /admin/ui/deals/{id}.";
+                + "either (placement.bind needs an application); cards are in the operations console (/admin, "Find a deal") "
+                + "and at GET /admin/ui/deals/{id}.";
     }
 
     private String base() {
