@@ -12,9 +12,9 @@ import java.util.function.Function;
  */
 public record BudgetChart(int width, int height, int labelWidth, int plotWidth, Bar bucket, List<Bar> bars) {
 
-    static final int WIDTH = 760;
-    static final int LABEL = 230;
-    static final int PLOT = 330;
+    static final int WIDTH = 680;
+    static final int LABEL = 190;
+    static final int PLOT = 300;
     static final int ROW = 26;
 
     /**

@@ -40,7 +40,7 @@ public class DealResource {
         if (dealId <= 0) {
             throw ConsoleRefusal.badRequest("dealId: must be a deal id");
         }
-        return pages.rendered(card.html(dealId, pages.texts().lang()));
+        return pages.rendered(card.html(dealId, pages.texts().lang(), "/admin/console/find?q=" + dealId));
     }
 
     @POST

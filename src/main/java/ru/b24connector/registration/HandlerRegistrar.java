@@ -96,10 +96,13 @@ public class HandlerRegistrar {
     /** See {@link Status}. */
     @SuppressWarnings("unchecked")
     public Status status() {
-        String mode = app.publicUrl().isEmpty() ? "none" : credentials.oauthMode() ? "oauth" : "webhook";
+        String mode = !credentials.oauthMode() ? "webhook" : app.publicUrl().isEmpty() ? "none" : "oauth";
         String note = switch (mode) {
             case "none" -> "APP_PUBLIC_URL is not set: handlers cannot be registered";
-            case "webhook" -> manualSetupNote();
+            case "webhook" -> app.publicUrl().isPresent() ? manualSetupNote()
+                    : "Webhook mode: an administrator creates an outgoing webhook in the portal with URL "
+                    + "<this service's public address>/b24/events and the events " + String.join(", ", wantedEvents())
+                    + " (set APP_PUBLIC_URL to have the exact address shown here).";
             default -> null;
         };
         List<String> registered = QuarkusTransaction.requiringNew().call(() -> (List<String>) em.createNativeQuery(
@@ -309,7 +312,7 @@ public class HandlerRegistrar {
                 + "webhook) with URL " + url("/b24/events") + " and the events " + String.join(", ", wantedEvents())
                 + ", and sets B24_APPLICATION_TOKEN to the application token it shows. Robots need OAuth mode "
                 + "(B24_CLIENT_ID, B24_CLIENT_SECRET). The deal-card tab and the supervisor's board cannot be bound "
-                + "either (placement.bind needs an application); cards are in the operations console (/admin, "Find a deal") "
+                + "either (placement.bind needs an application); cards are in the operations console (/admin, Find a deal) "
                 + "and at GET /admin/ui/deals/{id}.";
     }
 

@@ -31,6 +31,11 @@ public class ReadOnlyCard {
 
     /** The card's page in {@code lang} (Russian unless English). */
     public String html(long dealId, String lang) {
+        return html(dealId, lang, null);
+    }
+
+    /** As {@link #html(long, String)}, with a link back to {@code back} (a path of this service) above the card. */
+    public String html(long dealId, String lang, String back) {
         Optional<BatchResult> read;
         try {
             read = Optional.of(portal.batch(PortalBatch.create()
@@ -43,6 +48,6 @@ public class ReadOnlyCard {
         Texts t = Texts.of(lang);
         return card.data("t", t).data("card", cards.build(dealId, read, t)).data("form", null)
                 .data("askNonce", null).data("reassignNonce", null).data("resendNonce", null).data("notice", null)
-                .data("readonly", true).data("bx24", null).data("user", null).render();
+                .data("readonly", true).data("bx24", null).data("user", null).data("back", back).render();
     }
 }
