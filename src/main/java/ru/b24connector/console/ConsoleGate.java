@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+import ru.b24connector.web.PageHeaders;
 
 import java.net.URI;
 
@@ -61,12 +62,9 @@ public class ConsoleGate {
         if (!ConsolePaths.isConsole(request.getUriInfo().getPath())) {
             return;
         }
-        response.getHeaders().putSingle("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; "
-                + "style-src 'self'; script-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+        PageHeaders.apply(response.getHeaders(), "default-src 'none'; img-src 'self' data:; style-src 'self'; "
+                + "script-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
         response.getHeaders().putSingle("X-Frame-Options", "DENY");
-        response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
-        response.getHeaders().putSingle("Referrer-Policy", "no-referrer");
-        response.getHeaders().putSingle("Cache-Control", "no-store");
         if (current.langChosen()) {
             response.getHeaders().add(HttpHeaders.SET_COOKIE, new NewCookie.Builder(LANG_COOKIE).value(current.lang())
                     .path("/admin").sameSite(NewCookie.SameSite.STRICT).secure(current.https())

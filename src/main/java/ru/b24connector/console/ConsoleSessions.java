@@ -5,11 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.NewCookie;
 import ru.b24connector.admin.AdminConfig;
+import ru.b24connector.security.SignedTokens;
 import ru.b24connector.security.Tokens;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -32,7 +30,6 @@ public class ConsoleSessions {
     static final Duration LIFETIME = Duration.ofHours(8);
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     private final SecureRandom random = new SecureRandom();
 
     @Inject
@@ -60,29 +57,16 @@ public class ConsoleSessions {
     }
 
     String encode(ConsoleSession session) {
-        try {
-            String payload = B64.encodeToString(json.writeValueAsBytes(session));
-            return payload + "." + sign(payload);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return SignedTokens.encode(json, session, this::sign);
     }
 
     /** The session a cookie carries, if its signature holds and it has not expired. */
     Optional<ConsoleSession> decode(String token) {
-        if (token == null || token.length() > 4096 || !enabled()) {
+        if (!enabled()) {
             return Optional.empty();
         }
-        int dot = token.indexOf('.');
-        if (dot <= 0 || !Tokens.matches(token.substring(dot + 1), sign(token.substring(0, dot)))) {
-            return Optional.empty();
-        }
-        try {
-            ConsoleSession s = json.readValue(B64D.decode(token.substring(0, dot)), ConsoleSession.class);
-            return s.expiresAt() > clock.instant().getEpochSecond() ? Optional.of(s) : Optional.empty();
-        } catch (IOException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return SignedTokens.decode(json, token, ConsoleSession.class, this::sign)
+                .filter(s -> s.expiresAt() > clock.instant().getEpochSecond());
     }
 
     NewCookie cookie(ConsoleSession session, boolean https) {
@@ -103,9 +87,7 @@ public class ConsoleSessions {
         try {
             byte[] key = MessageDigest.getInstance("SHA-256")
                     .digest(("b24c-console:" + admin.apiToken().orElseThrow()).getBytes(StandardCharsets.UTF_8));
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return B64.encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+            return SignedTokens.hmac(key, payload);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

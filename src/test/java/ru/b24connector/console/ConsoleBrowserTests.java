@@ -6,7 +6,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,14 +72,7 @@ class ConsoleBrowserTests {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        browser = HeadlessChromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
+        browser = HeadlessChromium.shared();
     }
 
     @BeforeEach
@@ -132,6 +124,8 @@ class ConsoleBrowserTests {
         browser.get(url("/admin"));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("overview")));
         assertThat(browser.findElements(By.id("dead-" + deadId))).isEmpty();
+        assertThat(browser.findElement(By.id("actions")).getText()).contains("replay", "job:" + deadId);
+        HeadlessChromium.screenshot(browser, "console-overview-after-replay.png");
 
         browser.get(url("/admin/console/process"));
         browser.findElement(By.id("dr-deal")).sendKeys(String.valueOf(dealId));

@@ -25,8 +25,20 @@ public final class HeadlessChromium {
     private HeadlessChromium() {
     }
 
+    private static WebDriver shared;
+
+    /** One browser for every browser test of the run, started at first use and quit when the JVM exits. */
+    public static synchronized WebDriver shared() throws IOException {
+        if (shared == null) {
+            WebDriver browser = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(browser::quit));
+            shared = browser;
+        }
+        return shared;
+    }
+
     /** A fresh browser with its own profile, in Russian. */
-    public static WebDriver start() throws IOException {
+    private static WebDriver start() throws IOException {
         Path profile = Files.createTempDirectory("chromium-profile");
         ChromeDriverService driver = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(System.getProperty("chromedriver", "/usr/bin/chromedriver")))
