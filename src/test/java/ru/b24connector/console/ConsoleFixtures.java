@@ -44,6 +44,26 @@ final class ConsoleFixtures {
                 .setParameter(4, request).setParameter(5, dealId).setParameter(6, at).executeUpdate());
     }
 
+    /** Runs SQL in its own transaction. */
+    static void sql(String sql, Object... params) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            var q = Arc.container().instance(EntityManager.class).get().createNativeQuery(sql);
+            for (int i = 0; i < params.length; i++) {
+                q.setParameter(i + 1, params[i]);
+            }
+            q.executeUpdate();
+        });
+    }
+
+    /** An open tracked task of deal {@code dealId}, five hours past its deadline, escalated to level 1. */
+    static void overdueTask(long dealId, String title) {
+        Timestamp now = Timestamp.from(Instant.now());
+        sql("INSERT INTO tracked_task (dedup_key, tag, task_id, deal_id, responsible_id, title, deadline, status, source, "
+                + "escalation_level, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 7, ?5, ?6, 'OPEN', 'console-test', 1, ?7, ?7)",
+                "console-test:" + dealId, "t" + dealId, dealId + 1, dealId, title,
+                Timestamp.from(Instant.now().minus(Duration.ofHours(5))), now);
+    }
+
     /**
      * The deal in the portal: what the card reads (one batch) and what a dry run reads ({@code crm.deal.get}), in
      * pipeline 0, stage INVOICE (the follow-ups example's stage).

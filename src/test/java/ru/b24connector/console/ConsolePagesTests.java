@@ -90,6 +90,58 @@ class ConsolePagesTests {
     }
 
     @Test
+    void escalationsListTheOverdueTaskWithItsLevelAndLateness() {
+        long dealId = ConsoleFixtures.newDealId();
+        ConsoleFixtures.overdueTask(dealId, "Проверить <b>комплектность</b>");
+        try {
+            String page = given().cookie(ConsoleSessions.COOKIE, session).get("/admin/console/escalations")
+                    .then().statusCode(200).extract().asString();
+            assertThat(page).contains("href=\"/admin/console/deals/" + dealId + "\"", "Проверить &lt;b&gt;комплектность&lt;/b&gt;",
+                    "1 / 2");
+        } finally { // an open overdue task would be escalated by other tests' scans
+            ConsoleFixtures.sql("DELETE FROM tracked_task WHERE dedup_key = ?1", "console-test:" + dealId);
+        }
+    }
+
+    @Test
+    void theOneCPageShowsTheLogAndTheWatermarks() {
+        long dealId = ConsoleFixtures.newDealId();
+        String ref = java.util.UUID.randomUUID().toString();
+        java.sql.Timestamp now = java.sql.Timestamp.from(java.time.Instant.now());
+        ConsoleFixtures.sql("INSERT INTO onec_exchange (direction, kind, ref, number, status, deal_id, error, created_at, "
+                + "updated_at) VALUES ('PULL', 'RECLAMATION', ?1, 'РК-<i>7</i>', 'REJECTED', ?2, 'inn [checksum]: bad', ?3, ?3)",
+                ref, dealId, now);
+        ConsoleFixtures.sql("INSERT INTO onec_watermark (entity_set, since, next_skip, last_error, updated_at) "
+                + "VALUES ('Console_Test_Set', ?1, 40, 'OData 503 from https://user:pw@1c.example.ru/odata', ?1)", now);
+        try {
+            String page = given().cookie(ConsoleSessions.COOKIE, session).queryParam("ref", ref.toUpperCase())
+                    .queryParam("status", "rejected").get("/admin/console/1c").then().statusCode(200).extract().asString();
+            assertThat(page).contains(ref, "РК-&lt;i&gt;7&lt;/i&gt;", "inn [checksum]: bad", "Console_Test_Set", ">40 (")
+                    .doesNotContain("user:pw");
+            given().cookie(ConsoleSessions.COOKIE, session).get("/admin").then().statusCode(200)
+                    .body(containsString("Console_Test_Set"));
+        } finally {
+            ConsoleFixtures.sql("DELETE FROM onec_watermark WHERE entity_set = 'Console_Test_Set'");
+        }
+    }
+
+    @Test
+    void aValidCandidateFileIsSummarized() throws Exception {
+        String yaml = Files.readString(Path.of("src/main/resources/processes/examples/contract-approval.yaml"));
+        String csrf = ConsoleLogin.csrf(session, "/admin/console/process");
+        given().cookie(ConsoleSessions.COOKIE, session).contentType(FORM).formParam("csrf", csrf).formParam("yaml", yaml)
+                .post("/admin/console/process/validate").then().statusCode(200)
+                .body(containsString("class=\"good\" id=\"validation\""));
+    }
+
+    @Test
+    void replayingATypeAsksFirst() {
+        given().cookie(ConsoleSessions.COOKIE, session).queryParam("type", "mail.decision")
+                .get("/admin/console/jobs/replay-dead").then().statusCode(200)
+                .body(containsString("name=\"type\" value=\"mail.decision\""), containsString("id=\"confirm-yes\""));
+    }
+
+    @Test
     void theOtherPagesRender() {
         given().cookie(ConsoleSessions.COOKIE, session).get("/admin/console/process").then().statusCode(200)
                 .body(containsString("id=\"process-current\""));
