@@ -47,7 +47,8 @@ public class ConsoleGate {
         String chosen = lang != null ? lang : langCookie != null ? langCookie.getValue() : null;
         Cookie cookie = request.getCookies().get(ConsoleSessions.COOKIE);
         ConsoleSession session = cookie == null ? null : sessions.decode(cookie.getValue()).orElse(null);
-        current.found(session, address, ru.b24connector.ui.Texts.normalize(chosen), lang != null, https);
+        current.found(session, address, ru.b24connector.ui.Texts.normalize(chosen), lang != null, https,
+                HttpMethod.GET.equals(request.getMethod()) ? path : null);
         if (session != null || ConsolePaths.isOpen(path)) {
             return null;
         }

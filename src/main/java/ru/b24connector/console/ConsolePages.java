@@ -32,13 +32,19 @@ public class ConsolePages {
     @Location("console/message.html")
     Template message;
 
+    /** Each tab's page, where a language link leads after a POST. */
+    private static final java.util.Map<String, String> TABS = java.util.Map.of("overview", "/admin", "jobs",
+            "/admin/console/jobs", "find", "/admin/console/find", "escalations", "/admin/console/escalations",
+            "onec", "/admin/console/1c", "process", "/admin/console/process", "actions", "/admin/console/actions");
+
     /** {@code template} with the layout's data: words, the session's CSRF token and name, the active tab. */
     TemplateInstance page(Template template, String active) {
         ConsoleSession session = current.session();
+        String here = current.getPath() != null ? current.getPath() : active == null ? "/admin" : TABS.getOrDefault(active, "/admin");
         return template.data("t", current.texts()).data("active", active)
                 .data("csrf", session == null ? "" : session.csrf())
                 .data("who", session == null ? null : session.who())
-                .data("fmt", this).data("refresh", null);
+                .data("fmt", this).data("refresh", null).data("here", here);
     }
 
     Response html(int status, TemplateInstance page) {

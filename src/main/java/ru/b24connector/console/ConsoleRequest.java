@@ -13,9 +13,12 @@ public class ConsoleRequest {
     /** The request asked for a language ({@code ?lang=}): the answer remembers it in a cookie. */
     private boolean langChosen;
     private boolean https;
+    /** Where the language links of the page lead: the page itself when it was a GET. */
+    private String getPath;
 
     /** Called by the gate once per request (a normal-scoped bean: only through methods, never its fields). */
-    void found(ConsoleSession session, String address, String lang, boolean langChosen, boolean https) {
+    void found(ConsoleSession session, String address, String lang, boolean langChosen, boolean https, String getPath) {
+        this.getPath = getPath;
         this.session = session;
         this.address = address;
         this.lang = lang;
@@ -41,6 +44,11 @@ public class ConsoleRequest {
 
     boolean langChosen() {
         return langChosen;
+    }
+
+    /** The path of a GET request (null for a POST: its answer cannot be asked for again by a link). */
+    String getPath() {
+        return getPath;
     }
 
     boolean https() {

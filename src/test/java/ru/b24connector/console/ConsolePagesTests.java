@@ -79,7 +79,8 @@ class ConsolePagesTests {
         String page = given().cookie(ConsoleSessions.COOKIE, session).contentType(FORM).formParam("csrf", csrf)
                 .formParam("deal", String.valueOf(dealId)).formParam("yaml", yaml)
                 .post("/admin/console/process/dry-run").then().statusCode(200).extract().asString();
-        assertThat(page).contains("id=\"dry-run-summary\"", "deal " + dealId + " in stage INVOICE", "id=\"plan-tasks\"");
+        assertThat(page).contains("id=\"dry-run-summary\"", "deal " + dealId + " in stage INVOICE", "id=\"plan-tasks\"",
+                "href=\"/admin/console/process?lang=en\""); // a POST's answer links to its page, not to itself
         portal.verify(0, postRequestedFor(urlPathEqualTo(PortalWireMock.WEBHOOK_PATH + "tasks.task.add")));
 
         given().cookie(ConsoleSessions.COOKIE, session).contentType(FORM).formParam("csrf", csrf).formParam("deal", "abc")
