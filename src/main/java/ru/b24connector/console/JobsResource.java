@@ -16,6 +16,7 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import ru.b24connector.jobs.Job;
+import ru.b24connector.jobs.JobQueries;
 import ru.b24connector.jobs.JobQueue;
 
 import java.util.Arrays;
@@ -32,6 +33,9 @@ public class JobsResource {
 
     @Inject
     JobQueue jobs;
+
+    @Inject
+    JobQueries queries;
 
     @Inject
     ConsolePages pages;
@@ -60,8 +64,8 @@ public class JobsResource {
     public Response list(@RestQuery String status, @RestQuery String type) {
         Job.Status wanted = ConsoleRefusal.enumParam(Job.Status.class, "status", status);
         String wantedType = type == null || type.isBlank() ? null : type.strip();
-        Map<String, Long> deadByType = jobs.deadByType();
-        List<JobRow> rows = jobs.list(wanted, wantedType, LIMIT).stream().map(j -> JobRow.of(j, pages)).toList();
+        Map<String, Long> deadByType = queries.deadByType();
+        List<JobRow> rows = queries.list(wanted, wantedType, LIMIT).stream().map(j -> JobRow.of(j, pages)).toList();
         return pages.ok(pages.page(list, "jobs").data("rows", rows).data("counts", jobs.countByStatus())
                 .data("statuses", Arrays.stream(Job.Status.values()).map(Enum::name).toList())
                 .data("types", deadByType.keySet()).data("status", wanted == null ? "" : wanted.name())
@@ -109,7 +113,7 @@ public class JobsResource {
     @Operation(summary = "Asks to confirm replaying every dead job of a type (changes nothing)")
     public Response confirmReplayType(@RestQuery String type) {
         String t = requiredType(type);
-        long count = jobs.deadByType().getOrDefault(t, 0L);
+        long count = queries.deadByType().getOrDefault(t, 0L);
         String question = pages.texts().get("con.confirm.type").replace("{0}", t).replace("{1}", String.valueOf(count));
         return pages.ok(pages.page(confirm, "jobs").data("question", question)
                 .data("action", "/admin/console/jobs/replay-dead").data("fields", Map.of("type", t))

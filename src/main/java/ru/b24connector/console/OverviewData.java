@@ -3,6 +3,7 @@ package ru.b24connector.console;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import ru.b24connector.jobs.Job;
+import ru.b24connector.jobs.JobQueries;
 import ru.b24connector.jobs.JobQueue;
 import ru.b24connector.mail.DecisionMailService;
 import ru.b24connector.onec.OneCODataClient;
@@ -54,6 +55,9 @@ public class OverviewData {
     JobQueue jobs;
 
     @Inject
+    JobQueries queries;
+
+    @Inject
     DecisionMailService mail;
 
     @Inject
@@ -94,8 +98,8 @@ public class OverviewData {
             deps.add(new DependencyRow(d.label(), o == null, o == null ? "" : pages.time(o.since()),
                     o == null ? "" : Redaction.text(o.reason()), waiting.getOrDefault(d.label(), 0L)));
         }
-        String oldest = jobs.oldestDueSince().map(pages::age).orElse("—");
-        List<JobRow> dead = jobs.list(Job.Status.DEAD, null, 10).stream().map(j -> JobRow.of(j, pages)).toList();
+        String oldest = queries.oldestDueSince().map(pages::age).orElse("—");
+        List<JobRow> dead = queries.list(Job.Status.DEAD, null, 10).stream().map(j -> JobRow.of(j, pages)).toList();
         OneC onec = new OneC(odata.configured(), Redaction.values(progress.views()), Redaction.values(pull.watermarks()));
         Map<Job.Status, Long> counts = jobs.countByStatus();
         return new Overview(mode, up, state, chart, counts, counts.get(Job.Status.DEAD), oldest, deps, dead, mail.outboxCounts(), onec,

@@ -33,6 +33,9 @@ public class JobMetrics {
     JobQueue queue;
 
     @Inject
+    JobQueries queries;
+
+    @Inject
     Clock clock;
 
     void register(@Observes StartupEvent event) {
@@ -57,7 +60,7 @@ public class JobMetrics {
     @Transactional
     public void refresh() {
         queue.countByStatus().forEach((status, count) -> byStatus.get(status).set(count));
-        oldestQueuedSeconds.set(queue.oldestDueSince()
+        oldestQueuedSeconds.set(queries.oldestDueSince()
                 .map(oldest -> Math.max(0, Duration.between(oldest, clock.instant()).toSeconds())).orElse(0L));
     }
 }
