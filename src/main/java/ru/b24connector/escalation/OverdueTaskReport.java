@@ -11,7 +11,7 @@ import java.util.List;
 
 /** The overdue tasks as the admin API shows them: who, which deal, how late, which level was reached. */
 @ApplicationScoped
-class OverdueTaskReport {
+public class OverdueTaskReport {
 
     /**
      * One overdue task.
@@ -20,7 +20,7 @@ class OverdueTaskReport {
      * @param level         highest escalation level carried out (0 = none yet)
      * @param levels        how many levels there are
      */
-    record OverdueTask(long trackedId, Long taskId, String title, Long dealId, long responsibleId, Instant deadline,
+    public record OverdueTask(long trackedId, Long taskId, String title, Long dealId, long responsibleId, Instant deadline,
                        long lateMinutes, String late, int level, int levels, String source) {
     }
 
@@ -36,7 +36,7 @@ class OverdueTaskReport {
     Clock clock;
 
     /** Open tracked tasks past their deadline, the longest overdue first (at most 1000). */
-    List<OverdueTask> overdue() {
+    public List<OverdueTask> overdue() {
         Instant now = clock.instant();
         return tasks.overdue(now, LIMIT).stream().map(t -> {
             Duration late = Duration.between(t.deadline, now);

@@ -7,10 +7,8 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -35,7 +33,7 @@ public class JobMetrics {
     JobQueue queue;
 
     @Inject
-    EntityManager em;
+    JobQueries queries;
 
     @Inject
     Clock clock;
@@ -62,19 +60,7 @@ public class JobMetrics {
     @Transactional
     public void refresh() {
         queue.countByStatus().forEach((status, count) -> byStatus.get(status).set(count));
-        Object oldest = em.createNativeQuery("SELECT MIN(run_at) FROM job WHERE status = 'QUEUED' AND run_at <= ?1")
-                .setParameter(1, Timestamp.from(clock.instant())).getSingleResult();
-        oldestQueuedSeconds.set(oldest == null ? 0
-                : Math.max(0, Duration.between(toInstant(oldest), clock.instant()).toSeconds()));
-    }
-
-    private static java.time.Instant toInstant(Object value) {
-        if (value instanceof Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof java.time.LocalDateTime l) {
-            return l.atZone(java.time.ZoneId.systemDefault()).toInstant();
-        }
-        return java.time.Instant.parse(value.toString());
+        oldestQueuedSeconds.set(queries.oldestDueSince()
+                .map(oldest -> Math.max(0, Duration.between(oldest, clock.instant()).toSeconds())).orElse(0L));
     }
 }

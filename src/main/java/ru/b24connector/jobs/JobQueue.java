@@ -342,6 +342,20 @@ public class JobQueue {
         return true;
     }
 
+    /** Puts every dead-lettered job of {@code type} back in the queue with fresh attempts; returns how many. */
+    @Transactional
+    public int replayDead(String type) {
+        Instant now = clock.instant();
+        int replayed = em.createQuery("update Job set status = :queued, attempts = 0, runAt = :now, updatedAt = :now, "
+                        + "version = version + 1 where status = :dead and type = :type")
+                .setParameter("queued", Job.Status.QUEUED).setParameter("dead", Job.Status.DEAD)
+                .setParameter("now", now).setParameter("type", type).executeUpdate();
+        if (replayed > 0) {
+            enqueued.fire(new Enqueued(type));
+        }
+        return replayed;
+    }
+
     @Transactional
     public Optional<Job> find(long id) {
         return Optional.ofNullable(em.find(Job.class, id));

@@ -99,6 +99,19 @@ public class DecisionMailService {
                            String lastError) {
     }
 
+    /** Mails in the outbox per status (PENDING, SENT, DONE, FAILED), every status listed. */
+    public Map<String, Long> outboxCounts() {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (MailOutbox.Status s : MailOutbox.Status.values()) {
+            counts.put(s.name(), 0L);
+        }
+        QuarkusTransaction.requiringNew().call(() -> outbox.getEntityManager()
+                        .createQuery("select status, count(*) from MailOutbox group by status", Object[].class)
+                        .getResultList())
+                .forEach(r -> counts.put(((MailOutbox.Status) r[0]).name(), (Long) r[1]));
+        return counts;
+    }
+
     /** Decision mails of a deal, oldest first. */
     public List<SentMail> forDeal(long dealId) {
         return QuarkusTransaction.requiringNew().call(() -> outbox.list("dealId = ?1 order by id", dealId).stream()

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * 1C still has to send ({@code $count}) plus what waits to be applied.
  */
 @ApplicationScoped
-class OneCPullProgress {
+public class OneCPullProgress {
 
     @Inject
     MeterRegistry metrics;
@@ -148,7 +148,7 @@ class OneCPullProgress {
     }
 
     /** Every entity set's current or last run. */
-    java.util.List<Map<String, Object>> views() {
+    public java.util.List<Map<String, Object>> views() {
         return runs.values().stream().map(Run::view).toList();
     }
 

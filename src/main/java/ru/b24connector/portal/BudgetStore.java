@@ -51,6 +51,9 @@ interface BudgetStore {
      */
     <T> T read(Collection<String> methods, Function<Map<String, State>, T> op);
 
+    /** Runs {@code op} on copies of every state known, without locking (what the operations console shows). */
+    <T> T readAll(Function<Map<String, State>, T> op);
+
     /** Forgets every state. */
     void clear();
 
@@ -73,6 +76,13 @@ interface BudgetStore {
             for (String method : methods) {
                 copies.put(method, states.containsKey(method) ? states.get(method).copy() : new State());
             }
+            return op.apply(copies);
+        }
+
+        @Override
+        public synchronized <T> T readAll(Function<Map<String, State>, T> op) {
+            Map<String, State> copies = new HashMap<>();
+            states.forEach((method, state) -> copies.put(method, state.copy()));
             return op.apply(copies);
         }
 

@@ -244,6 +244,18 @@ final class OperatingBudgets {
         return s.resetAtMillis;
     }
 
+    /** Every method's budget as known now, the most spent first. */
+    List<PortalLoad.Budget> views(long nowMillis) {
+        return store.readAll(states -> states.entrySet().stream().filter(e -> e.getValue().known).map(e -> {
+            State s = e.getValue();
+            expire(s, nowMillis);
+            boolean current = nowMillis < s.resetAtMillis;
+            return new PortalLoad.Budget(e.getKey(), current ? s.operating + s.inFlight : s.inFlight, cap,
+                    limitSeconds, java.time.Instant.ofEpochMilli(s.resetAtMillis), s.blocked && current);
+        }).sorted(java.util.Comparator.comparingDouble(PortalLoad.Budget::share).reversed()
+                .thenComparing(PortalLoad.Budget::method)).toList());
+    }
+
     void clear() {
         store.clear();
     }

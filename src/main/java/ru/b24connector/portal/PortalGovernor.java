@@ -156,6 +156,25 @@ public class PortalGovernor {
         }
     }
 
+    /**
+     * The request bucket's level and the methods' time budgets as they stand now (reads only). The level is how far
+     * the schedule runs ahead of the drain, in requests: at {@code burst} calls wait for a slot.
+     */
+    public PortalLoad load() {
+        long aheadNanos;
+        if (config.rate().shared()) {
+            aheadNanos = shared.aheadMicros() * 1000;
+        } else {
+            synchronized (bucketLock) {
+                aheadNanos = theoreticalArrivalNanos == Long.MIN_VALUE ? 0
+                        : Math.max(0, theoreticalArrivalNanos - System.nanoTime());
+            }
+        }
+        double level = Math.min(config.rate().burst(), (double) aheadNanos / intervalNanos());
+        return new PortalLoad(level, config.rate().burst(), config.rate().perSecond(),
+                budgets.views(System.currentTimeMillis()));
+    }
+
     /** Forgets all state, as after a restart; for tests that must not inherit an earlier test's bucket. */
     void reset() {
         shared.reset();

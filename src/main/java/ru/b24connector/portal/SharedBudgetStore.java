@@ -63,6 +63,11 @@ class SharedBudgetStore implements BudgetStore {
     }
 
     @Override
+    public <T> T readAll(Function<Map<String, State>, T> op) {
+        return QuarkusTransaction.requiringNew().call(() -> op.apply(select(null, "")));
+    }
+
+    @Override
     public void clear() {
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("DELETE FROM portal_budget").executeUpdate());
     }
@@ -74,8 +79,10 @@ class SharedBudgetStore implements BudgetStore {
     @SuppressWarnings("unchecked")
     private Map<String, State> select(List<String> names, String locking) {
         Map<String, State> states = new HashMap<>();
-        List<Object[]> rows = em.createNativeQuery("SELECT " + COLUMNS + " FROM portal_budget WHERE method IN (?1)"
-                + locking).setParameter(1, names).getResultList();
+        // names null: every method
+        var query = em.createNativeQuery("SELECT " + COLUMNS + " FROM portal_budget"
+                + (names == null ? "" : " WHERE method IN (?1)") + locking);
+        List<Object[]> rows = (names == null ? query : query.setParameter(1, names)).getResultList();
         for (Object[] row : rows) {
             State s = new State();
             s.operating = ((Number) row[1]).doubleValue();

@@ -41,6 +41,13 @@ class SharedRateSchedule {
                 .setParameter(1, toleranceMicros).setParameter(2, NAME).executeUpdate());
     }
 
+    /** Microseconds the schedule runs ahead of now (0 when the bucket is empty); reads, locks nothing. */
+    long aheadMicros() {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("SELECT GREATEST(0, "
+                        + "tat_micros - CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 AS SIGNED)) FROM rate_schedule WHERE name = ?1")
+                .setParameter(1, NAME).getSingleResult()).longValue());
+    }
+
     void reset() {
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
                 "UPDATE rate_schedule SET tat_micros = 0 WHERE name = ?1").setParameter(1, NAME).executeUpdate());

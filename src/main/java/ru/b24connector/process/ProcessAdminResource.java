@@ -33,7 +33,7 @@ public class ProcessAdminResource {
 
     /** Name, source and stages of a process. */
     public record Summary(String name, String source, Map<String, List<String>> pipelines, List<String> inactive) {
-        static Summary of(ProcessDefinition d) {
+        public static Summary of(ProcessDefinition d) {
             Map<String, List<String>> pipelines = new LinkedHashMap<>();
             d.pipelines().forEach((id, p) -> pipelines.put(String.valueOf(id), List.copyOf(p.stages().keySet())));
             return new Summary(d.name(), d.source(), pipelines, d.unresolved());

@@ -54,6 +54,15 @@ public class ProcessDefinitions {
         return d;
     }
 
+    /** The text of the process file in force (PROCESS_FILE, or the shipped process); empty when unreadable now. */
+    public Optional<String> currentText() {
+        try {
+            return Optional.of(ProcessFileLoader.read(config.file()));
+        } catch (ProcessFileException | java.io.UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Checks a candidate file against this deployment's settings, without putting it in force. */
     public ProcessDefinition parse(String yaml, String source) {
         return ProcessFileLoader.parse(yaml, source, portal.reclamationCategoryId(), portal.timeZone());

@@ -86,25 +86,33 @@ public final class ProcessFileLoader {
      */
     public static ProcessDefinition load(Optional<Path> file, Optional<Integer> reclamationCategory,
                                          ZoneId defaultZone) {
-        String name = file.map(Path::toString).orElse(CLASSPATH + DEFAULT_RESOURCE);
+        return parse(read(file), name(file), reclamationCategory, defaultZone);
+    }
+
+    /** The text of the process file at {@code file} (see {@link #load}), unparsed. */
+    public static String read(Optional<Path> file) {
+        String name = name(file);
         if (name.startsWith(CLASSPATH)) {
             String resource = name.substring(CLASSPATH.length());
             try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new ProcessFileException(name, 0, "no such file in the application");
                 }
-                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name, reclamationCategory,
-                        defaultZone);
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         try {
-            return parse(Files.readString(file.get()), name, reclamationCategory, defaultZone);
+            return Files.readString(file.get());
         } catch (IOException e) {
             throw new ProcessFileException(name, 0, "cannot be read (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
         }
+    }
+
+    private static String name(Optional<Path> file) {
+        return file.map(Path::toString).orElse(CLASSPATH + DEFAULT_RESOURCE);
     }
 
     /**

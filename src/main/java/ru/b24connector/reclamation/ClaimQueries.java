@@ -57,6 +57,13 @@ public class ClaimQueries {
         });
     }
 
+    /** Claims whose dealer claim id or dealer INN is {@code key}, newest first (at most {@code limit}). */
+    public List<Claim> byClaimIdOrInn(String key, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                        "from Reclamation where dealerClaimId = :k or inn = :k order by id desc", Reclamation.class)
+                .setParameter("k", key).setMaxResults(limit).getResultList().stream().map(this::claim).toList());
+    }
+
     /** Claims accepted but not in the CRM yet, oldest first. */
     public List<Claim> waiting(int limit) {
         return QuarkusTransaction.requiringNew().call(() -> em.createQuery(

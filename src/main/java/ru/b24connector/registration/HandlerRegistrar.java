@@ -22,6 +22,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -48,7 +49,17 @@ public class HandlerRegistrar {
     public record Report(String mode, List<String> changes, String note) {
     }
 
+    /**
+     * Where registration stands, without asking the portal: the mode, what the service binds (events, robots,
+     * placements), the robots recorded as registered, and the last reconciliation of this replica.
+     */
+    public record Status(String mode, List<String> events, List<String> robots, List<String> placements,
+                         List<String> registeredRobots, Report last, Instant lastAt, String note) {
+    }
+
     private final AtomicBoolean webhookNoteLogged = new AtomicBoolean();
+    private volatile Report lastReport;
+    private volatile Instant lastReportAt;
     private final ObjectMapper canonical = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     @Inject
@@ -76,6 +87,31 @@ public class HandlerRegistrar {
     Clock clock;
 
     public Report reconcile() {
+        Report report = reconcileNow();
+        lastReport = report;
+        lastReportAt = clock.instant();
+        return report;
+    }
+
+    /** See {@link Status}. */
+    @SuppressWarnings("unchecked")
+    public Status status() {
+        String mode = !credentials.oauthMode() ? "webhook" : app.publicUrl().isEmpty() ? "none" : "oauth";
+        String note = switch (mode) {
+            case "none" -> "APP_PUBLIC_URL is not set: handlers cannot be registered";
+            case "webhook" -> app.publicUrl().isPresent() ? manualSetupNote()
+                    : "Webhook mode: an administrator creates an outgoing webhook in the portal with URL "
+                    + "<this service's public address>/b24/events and the events " + String.join(", ", wantedEvents())
+                    + " (set APP_PUBLIC_URL to have the exact address shown here).";
+            default -> null;
+        };
+        List<String> registered = QuarkusTransaction.requiringNew().call(() -> (List<String>) em.createNativeQuery(
+                "SELECT code FROM registration_state WHERE kind = 'robot' ORDER BY code").getResultList());
+        return new Status(mode, List.copyOf(wantedEvents()), robots.stream().map(Robot::code).sorted().toList(),
+                PLACEMENTS.stream().map(Placement::code).toList(), registered, lastReport, lastReportAt, note);
+    }
+
+    private Report reconcileNow() {
         if (app.publicUrl().isEmpty()) {
             return new Report("none", List.of(), "APP_PUBLIC_URL is not set: handlers cannot be registered");
         }
@@ -276,7 +312,8 @@ public class HandlerRegistrar {
                 + "webhook) with URL " + url("/b24/events") + " and the events " + String.join(", ", wantedEvents())
                 + ", and sets B24_APPLICATION_TOKEN to the application token it shows. Robots need OAuth mode "
                 + "(B24_CLIENT_ID, B24_CLIENT_SECRET). The deal-card tab and the supervisor's board cannot be bound "
-                + "either (placement.bind needs an application); cards are at GET /admin/ui/deals/{id}.";
+                + "either (placement.bind needs an application); cards are in the operations console (/admin, Find a deal) "
+                + "and at GET /admin/ui/deals/{id}.";
     }
 
     private String base() {

@@ -5,6 +5,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import ru.b24connector.portal.PortalCredentials;
+import ru.b24connector.web.PageHeaders;
 
 import java.net.URI;
 import java.time.Clock;
@@ -41,12 +42,9 @@ public class UiHeaders {
         }
         String script = "'self'" + config.bx24Script().map(u -> " " + origin(u)).orElse("");
         response.getHeaders().remove("X-Frame-Options");
-        response.getHeaders().putSingle("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; "
+        PageHeaders.apply(response.getHeaders(), "default-src 'none'; img-src 'self' data:; "
                 + "style-src 'self'; script-src " + script + "; form-action 'self'; base-uri 'none'; "
                 + "frame-ancestors " + ancestors());
-        response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
-        response.getHeaders().putSingle("Referrer-Policy", "no-referrer");
-        response.getHeaders().putSingle("Cache-Control", "no-store");
     }
 
     /** {@code 'self'} and the installed portal's address (its domain over https, and its REST endpoint's origin). */

@@ -5,11 +5,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.NewCookie;
 import ru.b24connector.portal.PortalConfig;
+import ru.b24connector.security.SignedTokens;
 import ru.b24connector.security.Tokens;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -28,7 +28,6 @@ public class UiSessions {
     public static final String NAME = "b24c_session";
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     private final SecureRandom random = new SecureRandom();
     private final ThreadLocal<Mac> macs = new ThreadLocal<>();
     private volatile byte[] key;
@@ -54,29 +53,13 @@ public class UiSessions {
 
     /** The signed token of a session. */
     public String encode(UiSession session) {
-        try {
-            String payload = B64.encodeToString(json.writeValueAsBytes(session));
-            return payload + "." + sign(payload);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return SignedTokens.encode(json, session, this::sign);
     }
 
     /** The session a token carries, if its signature holds and it has not expired. */
     public Optional<UiSession> decode(String token) {
-        if (token == null || token.length() > 4096) {
-            return Optional.empty();
-        }
-        int dot = token.indexOf('.');
-        if (dot <= 0 || !Tokens.matches(token.substring(dot + 1), sign(token.substring(0, dot)))) {
-            return Optional.empty();
-        }
-        try {
-            UiSession session = json.readValue(B64D.decode(token.substring(0, dot)), UiSession.class);
-            return session.expiresAt() > clock.instant().getEpochSecond() ? Optional.of(session) : Optional.empty();
-        } catch (IOException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return SignedTokens.decode(json, token, UiSession.class, this::sign)
+                .filter(session -> session.expiresAt() > clock.instant().getEpochSecond());
     }
 
     /** The cookie that carries the session ({@code token}: its {@link #encode encoded} form): HttpOnly, Secure, SameSite=None (the page lives in the portal's frame). */
