@@ -33,6 +33,9 @@ public class OneCResource {
     private static final int LIMIT = 200;
 
     @Inject
+    org.eclipse.microprofile.context.ManagedExecutor background;
+
+    @Inject
     OneCExchangeLog log;
 
     @Inject
@@ -85,14 +88,21 @@ public class OneCResource {
             actions.record(session, "pull-now", "1c", "refused: ONEC_ODATA_URL is not set");
             throw new ConsoleRefusal(409, pages.texts().get("con.onec.off"));
         }
-        String outcome;
-        try {
-            OneCPull.Report report = pull.runOnce();
-            outcome = report.sets().toString();
-        } catch (RuntimeException e) { // 1C away or refusing: the outcome says so, the page stays
-            outcome = "failed: " + e.getClass().getSimpleName() + ": " + Redaction.text(e.getMessage());
+        if (pull.running()) {
+            actions.record(session, "pull-now", "1c", "refused: a pull is running");
+            throw new ConsoleRefusal(409, pages.texts().get("con.onec.busy"));
         }
-        actions.record(session, "pull-now", "1c", outcome);
+        actions.record(session, "pull-now", "1c", "started");
+        // a first sync runs for many minutes: the page returns at once and shows its progress
+        background.execute(() -> {
+            String outcome;
+            try {
+                outcome = pull.runOnce().sets().toString();
+            } catch (RuntimeException e) { // 1C away or refusing, or another pull won the start: the log says so
+                outcome = "failed: " + e.getClass().getSimpleName() + ": " + Redaction.text(e.getMessage());
+            }
+            actions.record(session, "pull-now", "1c", "finished: " + outcome);
+        });
         return ConsolePages.seeOther("/admin/console/1c");
     }
 }

@@ -89,7 +89,11 @@ public class OneCAdminResource {
         if (!odata.configured()) {
             return Problem.of(409, "Conflict", "the pull is off: ONEC_ODATA_URL is not set").toResponse();
         }
-        return RestResponse.ok(pull.runOnce());
+        try {
+            return RestResponse.ok(pull.runOnce());
+        } catch (OneCPull.AlreadyRunning e) {
+            return Problem.of(409, "Conflict", e.getMessage() + "; GET /admin/1c/progress shows it").toResponse();
+        }
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {

@@ -85,6 +85,31 @@ public class OneCPull {
      * the counterparties documents refer to are read, by key); reclamations wait for a complete catalog scan.
      */
     public Report runOnce() {
+        if (!running.compareAndSet(false, true)) {
+            throw new AlreadyRunning();
+        }
+        try {
+            return pullBothSets();
+        } finally {
+            running.set(false);
+        }
+    }
+
+    /** Whether a pull is running in this replica now. */
+    public boolean running() {
+        return running.get();
+    }
+
+    /** A pull was asked for while one runs in this replica (the scheduled one, or an administrator's). */
+    public static final class AlreadyRunning extends IllegalStateException {
+        AlreadyRunning() {
+            super("a 1C pull is already running in this replica");
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private Report pullBothSets() {
         Map<String, SetReport> sets = new LinkedHashMap<>();
         boolean counterpartiesDone = true;
         if (config.counterpartyFilter().isPresent()) {

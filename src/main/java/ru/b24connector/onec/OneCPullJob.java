@@ -27,8 +27,12 @@ class OneCPullJob {
     @Scheduled(identity = "onec-pull", every = "${onec.sync-every:15m}", delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = OneCPullJob.NotConfigured.class)
     void trigger() {
-        if (gate.tryStart(GATE, DurationConverter.parseDuration(config.syncEvery()))) {
-            pull.runOnce();
+        if (gate.tryStart(GATE, DurationConverter.parseDuration(config.syncEvery())) && !pull.running()) {
+            try {
+                pull.runOnce();
+            } catch (OneCPull.AlreadyRunning e) {
+                // an administrator's pull started meanwhile: it covers this period
+            }
         }
     }
 

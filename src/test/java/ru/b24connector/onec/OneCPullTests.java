@@ -201,6 +201,26 @@ class OneCPullTests {
     // --- 1C's side
 
     /** Pages of the entity set, and each entity by its key (how documents' counterparties are read). */
+    @Test
+    void aSecondPullWhileOneRunsIsRefusedAndTheFirstFinishes() throws Exception {
+        String cp = counterparty(ref(), inn(), "Автотехцентр Север ООО");
+        stubPages(COUNTERPARTIES, "Catalog_Контрагенты", List.of(cp));
+        stubPages(DOCUMENTS, "Document_РекламацияДилера",
+                List.of(document(ref(), refOf(cp), "РК-00401", "2026-11-24T12:00:00")));
+        // 1C answers slowly, so the first pull is still reading when the administrator asks again
+        onec.stubFor(page(DOCUMENTS, 0).willReturn(odata("{\"odata.metadata\": \"x#Document_РекламацияДилера\", \"value\": ["
+                + document(ref(), refOf(cp), "РК-00401", "2026-11-24T12:00:00") + "]}").withFixedDelay(1500)));
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(pull::runOnce);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(pull::running);
+
+        given().header("Authorization", "Bearer test-admin-token").post("/admin/1c/pull").then().statusCode(409)
+                .body("detail", containsString("already running"));
+
+        OneCPull.Report report = first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(report.sets().get("Document_РекламацияДилера").received()).isEqualTo(1);
+        assertThat(pull.running()).isFalse();
+    }
+
     private void stubPages(String path, String set, List<String> rows) {
         for (String row : rows) {
             onec.stubFor(get(urlPathEqualTo(path + "(guid'" + refOf(row) + "')"))
