@@ -1,10 +1,6 @@
 package ru.b24connector.process;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -26,15 +22,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DateTimeException;
-import java.time.DayOfWeek;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,18 +56,18 @@ public final class ProcessFileLoader {
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(m|h|d|w)(\\s+working)?");
     private static final Pattern STAGE = Pattern.compile("(C\\d+:)?[A-Za-z0-9_]+");
-    private static final Pattern HOURS = Pattern.compile("(\\d{1,2}:\\d{2})\\s*-\\s*(\\d{1,2}:\\d{2})");
 
     private final String source;
     private final Optional<Integer> reclamationCategory;
     private final ZoneId defaultZone;
-    private final Map<String, Integer> lines = new HashMap<>();
+    private final ProcessFileLines errors;
     private WorkCalendar calendar;
 
     private ProcessFileLoader(String source, Optional<Integer> reclamationCategory, ZoneId defaultZone) {
         this.source = source;
         this.reclamationCategory = reclamationCategory;
         this.defaultZone = defaultZone;
+        this.errors = new ProcessFileLines(source);
     }
 
     /**
@@ -130,15 +120,15 @@ public final class ProcessFileLoader {
     private ProcessDefinition parse(String yaml) {
         ProcessFile file;
         try {
-            rememberLines(yaml);
+            errors.remember(yaml, YAML);
             file = MAPPER.readValue(yaml, ProcessFile.class);
         } catch (UnrecognizedPropertyException e) {
-            throw fail(pointerOf(e), e.getLocation(), "unknown key '" + e.getPropertyName() + "' (expected one of "
+            throw errors.fail(ProcessFileLines.pointerOf(e), e.getLocation(), "unknown key '" + e.getPropertyName() + "' (expected one of "
                     + e.getKnownPropertyIds() + ")");
         } catch (JsonMappingException e) {
-            throw fail(pointerOf(e), e.getLocation(), "'" + pathOf(e) + "' " + shortMessage(e));
+            throw errors.fail(ProcessFileLines.pointerOf(e), e.getLocation(), "'" + ProcessFileLines.pathOf(e) + "' " + ProcessFileLines.shortMessage(e));
         } catch (JsonProcessingException e) {
-            throw fail(e.getLocation(), "is not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " "));
+            throw errors.fail(e.getLocation(), "is not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " "));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // reading a String: cannot happen
         }
@@ -150,7 +140,7 @@ public final class ProcessFileLoader {
 
     private ProcessDefinition check(ProcessFile file) {
         String name = file.name() == null || file.name().isBlank() ? "process" : file.name();
-        calendar = calendar(file.calendar());
+        calendar = WorkCalendarParser.parse(file.calendar(), defaultZone, errors);
         Map<String, ProcessDefinition.Directory> directories = new LinkedHashMap<>();
         if (file.directories() != null) {
             file.directories().forEach((key, d) -> {
@@ -379,70 +369,6 @@ public final class ProcessFileLoader {
         return d.amount();
     }
 
-    private WorkCalendar calendar(ProcessFile.Calendar c) {
-        String at = "/calendar";
-        ZoneId zone = defaultZone;
-        Set<DayOfWeek> days = EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY);
-        LocalTime start = LocalTime.of(9, 0);
-        LocalTime end = LocalTime.of(18, 0);
-        Set<LocalDate> holidays = new HashSet<>();
-        if (c != null) {
-            if (c.zone() != null) {
-                try {
-                    zone = ZoneId.of(c.zone());
-                } catch (DateTimeException e) {
-                    throw fail(at + "/zone", "'" + c.zone() + "' is not a time zone (e.g. Europe/Moscow)");
-                }
-            }
-            if (c.workDays() != null) {
-                days = EnumSet.noneOf(DayOfWeek.class);
-                for (int i = 0; i < c.workDays().size(); i++) {
-                    days.add(day(c.workDays().get(i), at + "/work-days/" + i));
-                }
-            }
-            if (c.hours() != null) {
-                Matcher m = HOURS.matcher(c.hours().trim());
-                try {
-                    if (!m.matches()) {
-                        throw new DateTimeException("no match");
-                    }
-                    start = LocalTime.parse(pad(m.group(1)));
-                    end = LocalTime.parse(pad(m.group(2)));
-                } catch (DateTimeException e) {
-                    throw fail(at + "/hours", "'" + c.hours() + "' is not working hours such as 09:00-18:00");
-                }
-                if (!end.isAfter(start)) {
-                    throw fail(at + "/hours", "working hours must end after they start");
-                }
-            }
-            for (int i = 0; c.holidays() != null && i < c.holidays().size(); i++) {
-                try {
-                    holidays.add(LocalDate.parse(c.holidays().get(i)));
-                } catch (DateTimeException e) {
-                    throw fail(at + "/holidays/" + i, "'" + c.holidays().get(i) + "' is not a date such as 2026-01-01");
-                }
-            }
-        }
-        if (days.isEmpty()) {
-            throw fail(at + "/work-days", "needs at least one working day");
-        }
-        return new WorkCalendar(zone, Set.copyOf(days), start, end, Set.copyOf(holidays));
-    }
-
-    private DayOfWeek day(String value, String at) {
-        String v = value == null ? "" : value.trim().toUpperCase(Locale.ROOT);
-        for (DayOfWeek d : DayOfWeek.values()) {
-            if (v.length() >= 2 && d.name().startsWith(v)) {
-                return d;
-            }
-        }
-        throw fail(at, "'" + value + "' is not a day of the week (MON, TUE, ...)");
-    }
-
-    private static String pad(String time) {
-        return time.length() == 4 ? "0" + time : time;
-    }
-
     private static int size(List<?> list) {
         return list == null ? 0 : list.size();
     }
@@ -451,81 +377,7 @@ public final class ProcessFileLoader {
         return name.contains(":") || category == 0 ? name : "C" + category + ":" + name;
     }
 
-    /** Line of every key and value, by JSON pointer ({@code /pipelines/0/stages/NEW/tasks/1/deadline}). */
-    private void rememberLines(String yaml) throws IOException {
-        try (JsonParser p = YAML.createParser(yaml)) {
-            JsonToken token;
-            while ((token = p.nextToken()) != null) {
-                JsonPointer pointer = token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY
-                        ? p.getParsingContext().getParent() == null ? JsonPointer.empty()
-                        : p.getParsingContext().getParent().pathAsPointer()
-                        : p.getParsingContext().pathAsPointer();
-                lines.putIfAbsent(pointer.toString(), p.currentTokenLocation().getLineNr());
-            }
-        }
-    }
-
     private ProcessFileException fail(String pointer, String problem) {
-        String p = pointer;
-        Integer line = lines.get(p);
-        while (line == null && !p.isEmpty()) {
-            p = p.substring(0, p.lastIndexOf('/'));
-            line = lines.get(p);
-        }
-        return new ProcessFileException(source, line == null ? 0 : line, problem);
-    }
-
-    /** The line of the key the error is about (Jackson's own location may point past its value). */
-    private ProcessFileException fail(String pointer, JsonLocation location, String problem) {
-        Integer line = lines.get(pointer);
-        return line != null ? new ProcessFileException(source, line, problem) : fail(location, problem);
-    }
-
-    private static String pointerOf(JsonMappingException e) {
-        StringBuilder pointer = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            String part = r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex());
-            pointer.append('/').append(part.replace("~", "~0").replace("/", "~1"));
-        }
-        return pointer.toString();
-    }
-
-    private ProcessFileException fail(JsonLocation location, String problem) {
-        return new ProcessFileException(source, location == null ? 0 : Math.max(location.getLineNr(), 0), problem);
-    }
-
-    private static String pathOf(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                path.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return path.toString();
-    }
-
-    private static String shortMessage(JsonMappingException e) {
-        String m = e.getOriginalMessage();
-        if (m.startsWith("Cannot deserialize value of type")) {
-            String type = m.replaceAll("Cannot deserialize value of type `([^`]+)`.*", "$1");
-            String simple = type.substring(type.lastIndexOf('.') + 1).replace('$', '.');
-            return "has the wrong type (expected " + friendly(simple) + ")";
-        }
-        if (m.startsWith("Cannot construct instance of")) {
-            return "has the wrong shape (expected a mapping of keys, or a list, as documented)";
-        }
-        return m.replaceAll("\\s+", " ");
-    }
-
-    private static String friendly(String type) {
-        return switch (type) {
-            case "java.lang.Long", "Long", "long" -> "a number";
-            case "java.lang.String", "String" -> "text";
-            case "java.lang.Boolean", "Boolean", "boolean" -> "true or false";
-            case "java.util.List", "List", "java.util.ArrayList", "ArrayList" -> "a list";
-            default -> type.startsWith("ProcessFile.") || type.contains("Map") ? "a mapping of keys" : type;
-        };
+        return errors.fail(pointer, problem);
     }
 }
