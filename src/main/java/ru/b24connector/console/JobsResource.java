@@ -38,6 +38,14 @@ public class JobsResource {
     JobQueries queries;
 
     @Inject
+    ru.b24connector.jobs.JobAttempts attempts;
+
+    /** One run of the job as the page shows it: times in the page's format, the reason with secrets hidden. */
+    public record AttemptRow(int attempt, String startedAt, String finishedAt, String outcome, String outcomeText,
+                             String detail, String worker) {
+    }
+
+    @Inject
     ConsolePages pages;
 
     @Inject
@@ -80,7 +88,11 @@ public class JobsResource {
         Job job = jobs.find(id).orElseThrow(() -> ConsoleRefusal.notFound("no job " + id));
         JobDetail d = new JobDetail(JobRow.of(job, pages), Redaction.payload(job.payload), pages.time(job.startedAt),
                 job.inboxId, job.dedupKey);
-        return pages.ok(pages.page(detail, "jobs").data("job", d).data("actions", actions.recent(target(id), 20)));
+        List<AttemptRow> runs = attempts.of(id, 50).stream().map(a -> new AttemptRow(a.attempt(), pages.time(a.startedAt()),
+                pages.time(a.finishedAt()), a.outcome(), pages.texts().get("con.job.outcome." + a.outcome()), a.detail() == null ? "" : Redaction.text(a.detail()), a.worker()))
+                .toList();
+        return pages.ok(pages.page(detail, "jobs").data("job", d).data("actions", actions.recent(target(id), 20))
+                .data("runs", runs));
     }
 
     @GET

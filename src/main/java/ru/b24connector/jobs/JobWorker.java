@@ -67,6 +67,9 @@ public class JobWorker {
     @Inject
     jakarta.enterprise.event.Event<Heartbeat> heartbeats;
 
+    @Inject
+    JobAttempts attempts;
+
 
     private ExecutorService pool;
     /** Jobs claimed and not finished yet in this replica. */
@@ -184,20 +187,22 @@ public class JobWorker {
         MDC.put("jobId", job.id);
         MDC.put("jobType", job.type);
         running.add(job.id);
+        Instant started = clock.instant();
         try {
             JobHandler handler = handlers.get(job.type);
             if (handler == null) {
-                finish(job, null, new PermanentJobFailure("no handler for job type " + job.type));
+                finish(job, null, new PermanentJobFailure("no handler for job type " + job.type), started);
                 return;
             }
             try {
                 handler.handle(job);
                 queue.complete(job);
                 metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "done").increment();
+                attempts.recordQuietly(job, started, "done", null, workerId);
             } catch (JobDeferred later) {
                 defer(job, later.notBefore(), later.getMessage());
             } catch (JobSkipped gone) {
-                skip(job, gone.getMessage());
+                skip(job, gone.getMessage(), started);
             } catch (Exception e) {
                 if (ru.b24connector.cluster.Deadlocks.victim(e)) {
                     // the database rolled that transaction back to break a lock cycle; handlers are idempotent: again soon,
@@ -207,16 +212,16 @@ public class JobWorker {
                 }
                 Optional<Dependency> down = Outages.of(e);
                 if (down.isPresent()) {
-                    waitFor(job, down.get(), e);
+                    waitFor(job, down.get(), e, started);
                 } else if (e instanceof PortalException.Throttled || e instanceof PortalException.OperationLimit) {
                     // the portal's limits are a wait too: its bucket drains in seconds, a budget resets in minutes
                     defer(job, clock.instant().plus(config.backoff()), describe(e));
                 } else {
                     Optional<JobSkipped> gone = JobSkipped.of(e);
                     if (gone.isPresent()) {
-                        skip(job, gone.get().getMessage());
+                        skip(job, gone.get().getMessage(), started);
                     } else {
-                        finish(job, handler, e);
+                        finish(job, handler, e, started);
                     }
                 }
             }
@@ -234,7 +239,7 @@ public class JobWorker {
     }
 
     /** Back to the queue without spending an attempt, marked with the dependency it waits for. */
-    private void waitFor(Job job, Dependency dependency, Exception e) {
+    private void waitFor(Job job, Dependency dependency, Exception e, Instant started) {
         dependencies.down(dependency, describe(e));
         metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "waiting").increment();
         Log.debugf("Job %d (%s) waits for %s: %s", job.id, job.type, dependency.label(), describe(e));
@@ -249,17 +254,20 @@ public class JobWorker {
         }
         queue.await(job, dependency.label(), clock.instant().plus(config.dependencyRecheck()),
                 "waiting for " + dependency.label() + ": " + describe(e));
+        attempts.recordQuietly(job, started, "waiting", dependency.label() + ": " + describe(e), workerId);
     }
 
-    private void skip(Job job, String why) {
+    private void skip(Job job, String why, Instant started) {
         queue.skip(job, why);
+        attempts.recordQuietly(job, started, "skipped", why, workerId);
         metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "skipped").increment();
         Log.infof("Job %d (%s) skipped: %s", job.id, job.type, why);
     }
 
-    private void finish(Job job, JobHandler handler, Exception e) {
+    private void finish(Job job, JobHandler handler, Exception e, Instant started) {
         boolean permanent = e instanceof PermanentJobFailure || e instanceof PortalException.Rejected;
         boolean dead = queue.fail(job, describe(e), permanent);
+        attempts.recordQuietly(job, started, dead ? "dead" : "failed", describe(e), workerId);
         metrics.counter("connector.jobs.finished", "type", job.type, "outcome", dead ? "dead" : "retry").increment();
         if (dead) {
             Log.errorf("Job %d (%s) dead-lettered after %d attempt(s): %s", job.id, job.type, job.attempts, describe(e));

@@ -113,6 +113,12 @@ class ConsoleTests {
         given().cookie(ConsoleSessions.COOKIE, session).contentType(FORM).formParam("csrf", csrf)
                 .post("/admin/console/jobs/" + id + "/replay").then().statusCode(409);
         worker.runDue();
+
+        // the job's page lists both runs, each with its outcome and reason
+        String page = given().cookie(ConsoleSessions.COOKIE, session).get("/admin/console/jobs/" + id)
+                .then().statusCode(200).extract().asString();
+        assertThat(page.split("class=\"attempt\"", -1)).hasSize(3);
+        assertThat(page).contains("Попытка 1", "в мёртвых", "no handler for job type");
     }
 
     @Test
