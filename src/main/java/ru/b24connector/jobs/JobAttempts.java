@@ -34,7 +34,7 @@ public class JobAttempts {
                 .setParameter(1, job.id).setParameter(2, job.attempts).setParameter(3, Timestamp.from(startedAt))
                 .setParameter(4, Timestamp.from(clock.instant())).setParameter(5, outcome)
                 .setParameter(6, detail == null ? null : detail.length() > 1000 ? detail.substring(0, 1000) : detail)
-                .setParameter(7, worker).executeUpdate();
+                .setParameter(7, worker == null || worker.length() <= 200 ? worker : worker.substring(0, 200)).executeUpdate();
     }
 
     void recordQuietly(Job job, Instant startedAt, String outcome, String detail, String worker) {

@@ -86,13 +86,7 @@ class OneCGroupedApplyTests {
 
     @BeforeEach
     void fresh() {
-        CleanSlate.reset();
-        portal.resetAll();
-        FakeCrm.reset();
-        onec = OneCWireMock.server();
-        onec.resetAll();
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("DELETE FROM onec_watermark").executeUpdate());
-        OneCTestData.stubPortal(portal);
+        onec = OneCTestData.freshExchange(portal, em);
     }
 
     @Test

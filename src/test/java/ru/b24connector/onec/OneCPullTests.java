@@ -64,13 +64,7 @@ class OneCPullTests {
 
     @BeforeEach
     void fresh() {
-        CleanSlate.reset();
-        portal.resetAll();
-        FakeCrm.reset();
-        onec = OneCWireMock.server();
-        onec.resetAll();
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("DELETE FROM onec_watermark").executeUpdate());
-        OneCTestData.stubPortal(portal);
+        onec = OneCTestData.freshExchange(portal, em);
         onec.stubFor(get(urlPathEqualTo(OneCWireMock.path("Catalog_Номенклатура") + "(guid'" + PRODUCT_REF + "')"))
                 .willReturn(odata("{\"odata.metadata\": \"http://1c/ut/odata/standard.odata/$metadata#Catalog_Номенклатура/@Element\","
                         + " \"Ref_Key\": \"" + PRODUCT_REF + "\", \"Description\": \"Редуктор GBX-24\", \"Артикул\": \"GBX-24\"}")));

@@ -21,6 +21,20 @@ final class OneCTestData {
                 .replace(INN, inn);
     }
 
+    /** A clean slate for an exchange test: no claims or jobs, empty CRM and 1C stand-ins, no watermarks. */
+    static com.github.tomakehurst.wiremock.WireMockServer freshExchange(com.github.tomakehurst.wiremock.WireMockServer portal,
+                                                                      jakarta.persistence.EntityManager em) {
+        ru.b24connector.testsupport.CleanSlate.reset();
+        portal.resetAll();
+        ru.b24connector.testsupport.FakeCrm.reset();
+        com.github.tomakehurst.wiremock.WireMockServer onec = ru.b24connector.testsupport.OneCWireMock.server();
+        onec.resetAll();
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                .run(() -> em.createNativeQuery("DELETE FROM onec_watermark").executeUpdate());
+        stubPortal(portal);
+        return onec;
+    }
+
     /** The portal stand-in: its CRM behind batch and behind the single calls the exchange makes. */
     static void stubPortal(com.github.tomakehurst.wiremock.WireMockServer portal) {
         for (String method : java.util.List.of("batch", "crm.deal.list", "crm.company.update", "crm.timeline.comment.list")) {
