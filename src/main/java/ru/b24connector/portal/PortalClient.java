@@ -32,6 +32,9 @@ public class PortalClient {
     /** Page size of the portal's list methods. */
     public static final int PAGE = 50;
 
+    /** Pages of one list read at most (100,000 rows): more means the portal's paging does not end. */
+    public static final int MAX_LIST_PAGES = 2_000;
+
     @Inject
     PortalTransport transport;
 
@@ -214,16 +217,33 @@ public class PortalClient {
     /** All rows of a list method, page by page ({@code start} = the previous {@code next}). */
     public List<JsonNode> list(String method, Map<String, ?> params) {
         List<JsonNode> rows = new ArrayList<>();
+        listFrom(method, params, 0, rows);
+        return rows;
+    }
+
+    /**
+     * The pages of a list from {@code start} on, added to {@code rows}: the rest of a list whose first page came in
+     * a {@code batch} ({@code start} = that page's {@code next}). A portal whose {@code next} does not move forward,
+     * or a list longer than {@link #MAX_LIST_PAGES} pages, is bad input: one ERROR line and a
+     * {@link PortalException.Rejected} ({@code ENDLESS_LIST}), never a loop and never a silently cut list.
+     */
+    public void listFrom(String method, Map<String, ?> params, int start, List<JsonNode> rows) {
         Map<String, Object> page = new LinkedHashMap<>(params);
-        int start = 0;
-        while (true) {
+        for (int pages = 1; ; pages++) {
             page.put("start", start);
             PortalAnswer answer = answer(method, page);
             itemsOf(answer.result()).forEach(rows::add);
             if (answer.next().isEmpty()) {
-                return rows;
+                return;
             }
-            start = answer.next().getAsInt();
+            int next = answer.next().getAsInt();
+            if (next <= start || pages >= MAX_LIST_PAGES) {
+                String why = next <= start ? "next=" + next + " after start=" + start
+                        : "more than " + MAX_LIST_PAGES + " pages (" + rows.size() + " rows)";
+                Log.errorf("%s: the portal's list does not end (%s); stopped reading it", method, why);
+                throw new PortalException.Rejected(method, "ENDLESS_LIST", 200, "the list does not end: " + why);
+            }
+            start = next;
         }
     }
 

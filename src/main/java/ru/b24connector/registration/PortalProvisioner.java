@@ -69,8 +69,14 @@ public class PortalProvisioner {
                 .add("fields", "crm.deal.userfield.list", Map.of()));
         Set<String> stages = new LinkedHashSet<>();
         PortalClient.itemsOf(existing.result("stages")).forEach(s -> stages.add(bare(s.path("STATUS_ID").asText())));
+        // the list comes 50 fields a page (crm-deal-userfield-list.md): a field on a later page exists too
+        List<JsonNode> fieldRows = new ArrayList<>();
+        PortalClient.itemsOf(existing.result("fields")).forEach(fieldRows::add);
+        if (existing.next("fields").isPresent()) {
+            portal.listFrom("crm.deal.userfield.list", Map.of(), existing.next("fields").getAsInt(), fieldRows);
+        }
         Set<String> fields = new LinkedHashSet<>();
-        PortalClient.itemsOf(existing.result("fields")).forEach(f -> fields.add(f.path("FIELD_NAME").asText()));
+        fieldRows.forEach(f -> fields.add(f.path("FIELD_NAME").asText()));
 
         PortalBatch adds = PortalBatch.create();
         int sort = 10;
@@ -130,7 +136,7 @@ public class PortalProvisioner {
             return stored.get();
         }
         String name = portalConfig.reclamationCategoryName();
-        for (JsonNode c : PortalClient.itemsOf(portal.call("crm.category.list", Map.of("entityTypeId", 2)))) {
+        for (JsonNode c : portal.list("crm.category.list", Map.of("entityTypeId", 2))) {
             if (name.equalsIgnoreCase(c.path("name").asText())) {
                 return store(c.path("id").asInt());
             }
@@ -138,7 +144,7 @@ public class PortalProvisioner {
         JsonNode category = portal.create("crm.category.add", Map.of("entityTypeId", 2,
                         "fields", Map.of("name", name, "sort", 500)),
                 () -> {
-                    for (JsonNode c : PortalClient.itemsOf(portal.call("crm.category.list", Map.of("entityTypeId", 2)))) {
+                    for (JsonNode c : portal.list("crm.category.list", Map.of("entityTypeId", 2))) {
                         if (name.equalsIgnoreCase(c.path("name").asText())) {
                             return Optional.of(portal.json().createObjectNode().set("category", c));
                         }

@@ -1,7 +1,6 @@
 package ru.b24connector.robots;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,8 +27,8 @@ import java.util.Map;
 
 /**
  * {@code request_info}: asks a colleague a question about the deal as a task, waits until the task is completed,
- * stores question and answer on the deal's timeline and returns the answer (the colleague's last comment on the
- * task, else the task's result). When the robot's timeout passes first, the portal is told so.
+ * stores question and answer on the deal's timeline and returns the answer (the colleague's latest message in the
+ * task's chat, or comment on a portal with the old task card: {@link TaskAnswerReader}). When the robot's timeout passes first, the portal is told so.
  */
 @ApplicationScoped
 public class RequestInfoRobot implements Robot, JobHandler {
@@ -43,6 +42,9 @@ public class RequestInfoRobot implements Robot, JobHandler {
 
     @Inject
     PortalClient portal;
+
+    @Inject
+    TaskAnswerReader answers;
 
     @Inject
     RobotService robots;
@@ -210,7 +212,7 @@ public class RequestInfoRobot implements Robot, JobHandler {
             finish(wait, RobotWait.Status.TIMED_OUT, null);
             return;
         }
-        String answer = answerOf(wait.taskId);
+        String answer = answers.answerOf(wait.taskId, wait.askUser);
         PortalBatch comment = PortalBatch.create().add("qa", "crm.timeline.comment.add", Map.of("fields", Map.of(
                 "ENTITY_ID", wait.dealId, "ENTITY_TYPE", "deal",
                 "COMMENT", "Вопрос: " + wait.question + "\nОтвет ([USER=" + wait.askUser + "]): " + answer)));
@@ -219,18 +221,6 @@ public class RequestInfoRobot implements Robot, JobHandler {
             robots.answer(call, RobotResult.of(Map.of("answer", answer), "Answered by user " + wait.askUser));
         }
         finish(wait, RobotWait.Status.ANSWERED, answer);
-    }
-
-    private String answerOf(long taskId) {
-        JsonNode comments = portal.call("task.commentitem.getlist", Map.of("TASKID", taskId, "ORDER", Map.of("ID", "desc")));
-        for (JsonNode comment : PortalClient.itemsOf(comments)) {
-            String text = comment.path("POST_MESSAGE").asText("").trim();
-            if (!text.isEmpty()) {
-                return text;
-            }
-        }
-        Log.infof("Task %d was completed without a comment; the answer is empty", taskId);
-        return "";
     }
 
     private void finish(RobotWait wait, RobotWait.Status status, String answer) {

@@ -78,4 +78,30 @@ class ProvisioningTests {
         assertThat(FakeCrm.created("crm.deal.userfield.add")).isEqualTo(fieldsAdded);
         portal.verify(1, postRequestedFor(urlPathEqualTo(PortalWireMock.WEBHOOK_PATH + "crm.category.add")));
     }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("crm.deal.userfield.list pages by 50 (crm/deals/user-defined-fields/crm-deal-userfield-list.md):"
+            + " fields on page 2 exist, nothing is added twice")
+    void fieldsBeyondTheFirstPageAreFoundNotAddedAgain() {
+        CleanSlate.reset();
+        portal.resetAll();
+        FakeCrm.reset();
+        portal.stubFor(portalCall("batch").willReturn(aResponse().withTransformers(FakeCrm.NAME)));
+        portal.stubFor(portalCall("crm.deal.userfield.list").willReturn(aResponse().withTransformers(FakeCrm.NAME)));
+        portal.stubFor(portalCall("crm.category.list").willReturn(ok("{\"categories\":[{\"id\":7,\"name\":\"Рекламации\"}]}")));
+        requiringNew().run(() -> em.createNativeQuery("DELETE FROM registration_state WHERE kind = 'category'").executeUpdate());
+        provisioner.provision();
+        // the portal has 60 other deal fields, listed before ours (the stand-in sorts by name)
+        for (int i = 0; i < 60; i++) {
+            FakeCrm.dealFields.add(String.format("UF_CRM_A%03d", i));
+        }
+        long added = FakeCrm.created("crm.deal.userfield.add");
+
+        PortalProvisioner.Report again = provisioner.provision();
+
+        assertThat(again.created()).isEmpty();
+        assertThat(FakeCrm.created("crm.deal.userfield.add")).isEqualTo(added);
+        portal.verify(1, postRequestedFor(urlPathEqualTo(PortalWireMock.WEBHOOK_PATH + "crm.deal.userfield.list"))
+                .withRequestBody(matchingJsonPath("$.start", com.github.tomakehurst.wiremock.client.WireMock.equalTo("50"))));
+    }
 }

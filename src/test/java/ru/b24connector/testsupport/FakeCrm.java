@@ -43,6 +43,9 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
     /** Timeline comments by entity ({@code deal:1004}). */
     public static final Map<String, java.util.List<String>> comments = new ConcurrentHashMap<>();
 
+    /** total/next of the last list answered on this thread (list methods page by 50, as the docs show). */
+    private static final ThreadLocal<int[]> PAGING = new ThreadLocal<>();
+
     public static void reset() {
         companyByInn.clear();
         companyByEmail.clear();
@@ -97,6 +100,13 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
             return envelope.put("error", "ERROR_METHOD_NOT_FOUND").put("error_description", method);
         }
         envelope.set("result", result);
+        int[] paging = PAGING.get();
+        if (paging != null) {
+            envelope.put("total", paging[0]);
+            if (paging[1] >= 0) {
+                envelope.put("next", paging[1]);
+            }
+        }
         envelope.set("time", JSON.createObjectNode().put("start", 1).put("finish", 1).put("operating", 0));
         return envelope;
     }
@@ -130,6 +140,8 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
             JsonNode body = JSON.readTree(requestBody);
             ObjectNode results = JSON.createObjectNode();
             ObjectNode errors = JSON.createObjectNode();
+            ObjectNode totals = JSON.createObjectNode();
+            ObjectNode nexts = JSON.createObjectNode();
             Iterator<Map.Entry<String, JsonNode>> cmds = body.path("cmd").fields();
             while (cmds.hasNext()) {
                 Map.Entry<String, JsonNode> cmd = cmds.next();
@@ -156,13 +168,20 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
                             .put("error_description", method));
                 } else {
                     results.set(cmd.getKey(), result);
+                    int[] paging = PAGING.get();
+                    if (paging != null) {
+                        totals.put(cmd.getKey(), paging[0]);
+                        if (paging[1] >= 0) {
+                            nexts.put(cmd.getKey(), paging[1]);
+                        }
+                    }
                 }
             }
             ObjectNode inner = JSON.createObjectNode();
             inner.set("result", results);
             inner.set(errors.isEmpty() ? "result_error" : "result_error", errors.isEmpty() ? JSON.createArrayNode() : errors);
-            inner.set("result_total", JSON.createArrayNode());
-            inner.set("result_next", JSON.createArrayNode());
+            inner.set("result_total", totals.isEmpty() ? JSON.createArrayNode() : totals);
+            inner.set("result_next", nexts.isEmpty() ? JSON.createArrayNode() : nexts);
             inner.set("result_time", JSON.createArrayNode());
             ObjectNode envelope = JSON.createObjectNode();
             envelope.set("result", inner);
@@ -172,6 +191,7 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
     }
 
     private static JsonNode execute(String method, PhpForm p) {
+        PAGING.remove();
         JsonNodeFactory f = JsonNodeFactory.instance;
         switch (method) {
             case "crm.requisite.list": {
@@ -236,9 +256,11 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
                 return f.numberNode(create(method));
             }
             case "crm.deal.userfield.list": {
+                // crm/deals/user-defined-fields/crm-deal-userfield-list.md: 50 per page, total, next
                 ArrayNode list = f.arrayNode();
-                dealFields.forEach(name -> list.add(f.objectNode().put("FIELD_NAME", name)));
-                return list;
+                new java.util.TreeSet<>(dealFields).forEach(name -> list.add(f.objectNode()
+                        .put("ENTITY_ID", "CRM_DEAL").put("FIELD_NAME", name).put("USER_TYPE_ID", "string")));
+                return page(list, p);
             }
             case "crm.deal.userfield.add":
                 dealFields.add("UF_CRM_" + p.get("fields", "FIELD_NAME").orElse(""));
@@ -258,6 +280,17 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
             default:
                 return null;
         }
+    }
+
+    /** One page of 50 from {@code start}, with total and next remembered for the envelope. */
+    private static ArrayNode page(ArrayNode all, PhpForm p) {
+        int start = Integer.parseInt(p.get("start").filter(v -> !v.isBlank()).orElse("0"));
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        for (int i = Math.max(start, 0); i < all.size() && i < start + 50; i++) {
+            out.add(all.get(i));
+        }
+        PAGING.set(new int[]{all.size(), start + 50 < all.size() ? start + 50 : -1});
+        return out;
     }
 
     private static long create(String method) {
