@@ -62,12 +62,18 @@ public class BoardPage {
     UiPages pages;
 
     @Inject
+    PortalUsers people;
+
+    @Inject
     Formats f;
 
     @Inject
     Clock clock;
 
-    /** The board's portal commands: who heads a department, open deals of the process's pipelines, users, stages. */
+    /**
+     * The board's portal commands: who heads a department, open deals of the process's pipelines, stages. Names of
+     * the managers come from {@link PortalUsers} by id (never a page of "all users": {@code user.get} pages by 50).
+     */
     PortalBatch commands() {
         PortalBatch batch = PortalBatch.create()
                 .add("heads", "department.get", Map.of("UF_HEAD", PortalBatch.ref("me", "ID")));
@@ -82,7 +88,6 @@ public class BoardPage {
                     "select", List.of("ID", "TITLE", "STAGE_ID", "CATEGORY_ID", "ASSIGNED_BY_ID", "COMPANY_ID",
                             "DATE_CREATE"), "start", page * PortalClient.PAGE));
         }
-        batch.add("users", "user.get", Map.of("FILTER", Map.of("ACTIVE", true), "sort", "LAST_NAME", "order", "ASC"));
         for (int category : pipelines) {
             batch.add("stages" + category, "crm.status.list", Map.of("filter",
                     Map.of("ENTITY_ID", category == 0 ? "DEAL_STAGE" : "DEAL_STAGE_" + category)));
@@ -91,7 +96,6 @@ public class BoardPage {
     }
 
     public BoardView build(BatchResult read, BoardView.Filters filters, Texts t) {
-        Map<Long, String> names = CardPage.users(java.util.Optional.of(read));
         Map<String, String> stageNames = new LinkedHashMap<>();
         for (int category : stays.pipelines()) {
             if (read.succeeded("stages" + category)) {
@@ -107,6 +111,12 @@ public class BoardPage {
             }
         }
         List<Long> ids = deals.stream().map(d -> d.path("ID").asLong()).toList();
+        Instant now0 = clock.instant();
+        List<TrackedTask> late = tasks.overdue(now0, 500);
+        java.util.Set<Long> managerIds = new java.util.LinkedHashSet<>();
+        deals.forEach(d -> managerIds.add(d.path("ASSIGNED_BY_ID").asLong()));
+        late.forEach(task -> managerIds.add(task.responsibleId));
+        Map<Long, String> names = people.names(managerIds);
         deals.forEach(d -> stageNames.putIfAbsent(d.path("STAGE_ID").asText(), d.path("STAGE_ID").asText()));
         Map<Long, ClaimQueries.Claim> dealers = claims.ofDeals(ids);
         Map<Long, DealStays.Stay> staysById = stays.of(ids);
@@ -139,12 +149,13 @@ public class BoardPage {
                 stages.add(new BoardView.Stage(id, stageNames.getOrDefault(id, id), list));
             }
         });
-        List<CardView.Option> managers = names.entrySet().stream()
-                .map(e -> new CardView.Option(e.getKey(), e.getValue())).toList();
+        List<CardView.Option> managers = managerIds.stream().filter(id -> id > 0)
+                .map(id -> new CardView.Option(id, CardPage.name(names, id)))
+                .sorted(java.util.Comparator.comparing(CardView.Option::name)).toList();
         List<BoardView.Choice> stageOptions = new ArrayList<>();
         stageNames.forEach((id, name) -> stageOptions.add(new BoardView.Choice(id, name)));
         Chart chart = chart(t);
-        return new BoardView(stages, total, overdue(names, filters, t), accepted(), dead(), chart.svg(),
+        return new BoardView(stages, total, overdue(late, names, filters, t), accepted(), dead(), chart.svg(),
                 chart.median(), managers, stageOptions, filters);
     }
 
@@ -159,10 +170,11 @@ public class BoardPage {
                 || dealer.toLowerCase(Locale.ROOT).contains(filters.dealer().toLowerCase(Locale.ROOT));
     }
 
-    private List<BoardView.Manager> overdue(Map<Long, String> names, BoardView.Filters filters, Texts t) {
+    private List<BoardView.Manager> overdue(List<TrackedTask> late, Map<Long, String> names,
+                                            BoardView.Filters filters, Texts t) {
         Instant now = clock.instant();
         Map<Long, List<BoardView.Overdue>> byManager = new LinkedHashMap<>();
-        for (TrackedTask task : tasks.overdue(now, 500)) {
+        for (TrackedTask task : late) {
             if (!filters.manager().isEmpty() && !filters.manager().equals(String.valueOf(task.responsibleId))) {
                 continue;
             }

@@ -49,6 +49,9 @@ public class BoardResource {
     UiConfig config;
 
     @Inject
+    ColleagueChoice colleagues;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -75,10 +78,14 @@ public class BoardResource {
     @Path("/view")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    @Operation(summary = "The board with filters (manager, dealer, stage), within its page session")
+    @Operation(summary = "The board with filters (manager, dealer, stage) and, with who, colleagues found by name for"
+            + " the hand-over, within its page session")
     public Response filtered(MultivaluedMap<String, String> form, @CookieParam(UiSessions.NAME) String cookie) {
         UiSession session = boardSession(form.getFirst(UiSessions.NAME), cookie);
-        return render(session, filters(form.getFirst("manager"), form.getFirst("dealer"), form.getFirst("stage")), null);
+        BoardView.Filters filters = filters(form.getFirst("manager"), form.getFirst("dealer"), form.getFirst("stage"));
+        ColleagueChoice.Search search = form.containsKey("who")
+                ? colleagues.search(form.getFirst("who"), Texts.of(session.lang())) : null;
+        return render(session, filters, null, 200, null, search);
     }
 
     @GET
@@ -98,7 +105,12 @@ public class BoardResource {
         UiSession session = boardSession(form.getFirst(UiSessions.NAME), cookie);
         pages.checkChange(session, form.getFirst("csrf"), form.getFirst("nonce"));
         long dealId = id(form.getFirst("dealId"), "dealId");
-        long to = id(form.getFirst("newResponsible"), "newResponsible");
+        long to;
+        try {
+            to = colleagues.chosen(form.getFirst("newResponsible"), Texts.of(session.lang()));
+        } catch (ColleagueChoice.Refused e) {
+            return render(session, new BoardView.Filters("", "", ""), null, 400, e.getMessage(), null);
+        }
         actions.submit(session, dealId, UiAction.Kind.REASSIGN, Map.of("newResponsible", to), form.getFirst("nonce"));
         return render(session, new BoardView.Filters("", "", ""), "notice.reassigned");
     }
@@ -112,15 +124,22 @@ public class BoardResource {
     }
 
     private Response render(UiSession session, BoardView.Filters filters, String notice) {
+        return render(session, filters, notice, 200, null, null);
+    }
+
+    /** The board with a notice, or with {@code error} (a refused choice, 400); {@code search}: colleagues found. */
+    private Response render(UiSession session, BoardView.Filters filters, String notice, int status, String error,
+                            ColleagueChoice.Search search) {
         Texts t = Texts.of(session.lang());
         UiPages.Form form = pages.form(session);
         BatchResult read = lastReads.get(key(session), clock)
                 .orElseThrow(() -> UiRefusal.unauthorized("the board's portal read has expired; open it again"));
         BoardView view = boards.build(read, filters, t);
         String html = board.data("t", t).data("board", view).data("form", form)
-                .data("notice", notice == null ? null : t.get(notice)).data("bx24", pages.bx24())
+                .data("notice", notice == null ? null : t.get(notice)).data("error", error).data("search", search)
+                .data("choices", search != null && !search.found().isEmpty() ? search.found() : view.managers()).data("bx24", pages.bx24())
                 .data("user", session.userName()).render();
-        return pages.html(200, html, session, form);
+        return pages.html(status, html, session, form);
     }
 
     private static BoardView.Filters filters(String manager, String dealer, String stage) {

@@ -26,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.LinkedHashSet;
 
 /**
  * Puts one deal's story together from the services that own it (claims, Q&A, tasks, mails, 1C, process) and what
@@ -71,6 +73,9 @@ public class CardPage {
     UiSessions sessions;
 
     @Inject
+    PortalUsers people;
+
+    @Inject
     Formats f;
 
     @Inject
@@ -100,6 +105,42 @@ public class CardPage {
         }
     }
 
+    /**
+     * The users the card names, as the service's own records know them (who asked and was asked, tasks'
+     * responsibles, colleagues chosen in clicks): the opening reads just these with {@code user.get} by id, plus
+     * the deal's responsible (a batch reference), never a page of "all users".
+     */
+    public Set<Long> userIdsOf(long dealId) {
+        return idsOf(questions.questionsOf(dealId), tasks.allForDeal(dealId), actions.ofDeal(dealId));
+    }
+
+    private static Set<Long> idsOf(List<RequestInfoRobot.Question> asked, List<TrackedTask> dealTasks,
+                                   List<UiAction> clicks) {
+        Set<Long> ids = new LinkedHashSet<>();
+        for (RequestInfoRobot.Question q : asked) {
+            ids.add(q.askUser());
+            if (q.askedBy() != null) {
+                ids.add(q.askedBy());
+            }
+        }
+        dealTasks.forEach(task -> ids.add(task.responsibleId));
+        for (UiAction click : clicks) {
+            JsonNode p = CardActionsParams.read(click);
+            ids.add(p.path("askUser").asLong(0));
+            ids.add(p.path("newResponsible").asLong(0));
+        }
+        ids.removeIf(id -> id == null || id <= 0);
+        return ids;
+    }
+
+    /** The opening's {@code user.get}: the card's users by id and the deal's responsible (from {@code deal}). */
+    static Map<String, Object> usersCommand(Set<Long> ids) {
+        List<Object> wanted = new ArrayList<>();
+        wanted.add(ru.b24connector.portal.PortalBatch.ref("deal", "ASSIGNED_BY_ID"));
+        ids.stream().limit(PortalUsers.IDS_PER_COMMAND - 1).forEach(wanted::add);
+        return PortalUsers.byIds(wanted);
+    }
+
     /** Drops the deal's built cards (after an action on it). */
     public void forget(long dealId) {
         views.removeIf(k -> k.startsWith(dealId + "|"));
@@ -117,6 +158,13 @@ public class CardPage {
         List<UiAction> clicks = actions.ofDeal(dealId);
         Optional<DealStays.Stay> stay = stays.of(dealId);
         names.putAll(clickers(clicks));
+        if (deal != null) {
+            // more users than one page of user.get could name: those this replica read lately (no portal call)
+            Set<Long> unnamed = idsOf(asked, dealTasks, clicks);
+            unnamed.add(deal.path("ASSIGNED_BY_ID").asLong());
+            unnamed.removeAll(names.keySet());
+            names.putAll(people.known(unnamed));
+        }
 
         String company = "", inn = "", number = "", channel = t.get("channel.manual"), claimText = "";
         Instant received = null;

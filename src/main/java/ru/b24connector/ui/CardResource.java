@@ -57,6 +57,12 @@ public class CardResource {
     UiConfig config;
 
     @Inject
+    ColleagueChoice colleagues;
+
+    @Inject
+    PortalUsers users;
+
+    @Inject
     com.fasterxml.jackson.databind.ObjectMapper json;
 
     @Inject
@@ -77,11 +83,14 @@ public class CardResource {
         long dealId = request.entityId(json).orElseThrow(() -> UiRefusal.badRequest("PLACEMENT_OPTIONS.ID missing"));
         PortalBatch page = PortalBatch.create()
                 .add("deal", "crm.deal.get", Map.of("id", dealId))
-                .add("users", "user.get", Map.of("FILTER", Map.of("ACTIVE", true), "sort", "LAST_NAME", "order", "ASC"))
+                .add("users", "user.get", CardPage.usersCommand(cards.userIdsOf(dealId)))
                 .add("rows", "crm.deal.productrows.get", Map.of("id", dealId));
         PlacementGate.PortalRead read = gate.open(request, "card:" + dealId, page);
         if (!read.result().succeeded("deal")) {
             throw UiRefusal.forbidden("user " + read.user().id() + " cannot open deal " + dealId);
+        }
+        if (read.result().succeeded("users")) {
+            users.remember(read.result().result("users"));
         }
         UiSession session = sessions.open(read.user(), dealId, Texts.normalize(lang), request.authExpires());
         lastReads.put(readKey(session, dealId), read.result(), config.sessionTtl(), clock);
@@ -98,6 +107,17 @@ public class CardResource {
     }
 
     @POST
+    @Path("/card/{dealId}/find")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "Find a colleague by name (who, 2 to 100 characters) for asking or handing over; changes nothing")
+    public Response find(@PathParam("dealId") long dealId, MultivaluedMap<String, String> form,
+                         @CookieParam(UiSessions.NAME) String cookie) {
+        UiSession session = cardSession(dealId, form.getFirst(UiSessions.NAME), cookie);
+        return render(session, dealId, null, 200, null, colleagues.search(form.getFirst("who"), Texts.of(session.lang())));
+    }
+
+    @POST
     @Path("/card/{dealId}/ask")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
@@ -109,7 +129,12 @@ public class CardResource {
         if (question.isEmpty() || question.length() > 2000) {
             throw UiRefusal.badRequest("question must be 1 to 2000 characters");
         }
-        long askUser = positive(form.getFirst("askUser"), "askUser");
+        long askUser;
+        try {
+            askUser = colleagues.chosen(form.getFirst("askUser"), Texts.of(session.lang()));
+        } catch (ColleagueChoice.Refused e) {
+            return render(session, dealId, null, 400, e.getMessage(), null);
+        }
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("question", question);
         params.put("askUser", askUser);
@@ -132,7 +157,12 @@ public class CardResource {
     public Response reassign(@PathParam("dealId") long dealId, MultivaluedMap<String, String> form,
                              @CookieParam(UiSessions.NAME) String cookie) {
         UiSession session = change(dealId, form, cookie);
-        long to = positive(form.getFirst("newResponsible"), "newResponsible");
+        long to;
+        try {
+            to = colleagues.chosen(form.getFirst("newResponsible"), Texts.of(session.lang()));
+        } catch (ColleagueChoice.Refused e) {
+            return render(session, dealId, null, 400, e.getMessage(), null);
+        }
         actions.submit(session, dealId, UiAction.Kind.REASSIGN, Map.of("newResponsible", to), form.getFirst("nonce"));
         return render(session, dealId, "notice.reassigned");
     }
@@ -189,15 +219,26 @@ public class CardResource {
     }
 
     private Response render(UiSession session, long dealId, String notice) {
+        return render(session, dealId, notice, 200, null, null);
+    }
+
+    /**
+     * The card with a notice, or with {@code error} (a refused choice, status 400); {@code search}: colleagues found,
+     * offered in the ask and hand-over choices instead of the users the card names.
+     */
+    private Response render(UiSession session, long dealId, String notice, int status, String error,
+                            ColleagueChoice.Search search) {
         Texts t = Texts.of(session.lang());
         UiPages.Form form = pages.form(session);
         Optional<BatchResult> read = lastReads.get(readKey(session, dealId), clock);
         CardView view = cards.build(dealId, read, t);
-        String html = card.data("t", t).data("card", view).data("form", form)
+        String html = card.data("t", t).data("card", view).data("form", form).data("error", error)
+                .data("search", search).data("choices", search != null && !search.found().isEmpty()
+                        ? search.found() : view.users())
                 .data("askNonce", pages.nonce()).data("reassignNonce", pages.nonce())
                 .data("resendNonce", pages.nonce()).data("notice", notice == null ? null : t.get(notice))
                 .data("readonly", false).data("bx24", pages.bx24()).data("user", session.userName()).render();
-        return pages.html(200, html, session, form);
+        return pages.html(status, html, session, form);
     }
 
     private static String readKey(UiSession session, long dealId) {
@@ -206,13 +247,5 @@ public class CardResource {
 
     private static String trimmed(String s) {
         return s == null ? "" : s.trim();
-    }
-
-    private static long positive(String value, String field) {
-        String v = trimmed(value);
-        if (!v.matches("[1-9][0-9]{0,17}")) {
-            throw UiRefusal.badRequest(field + " must be a portal user id");
-        }
-        return Long.parseLong(v);
     }
 }

@@ -12,6 +12,19 @@ public record CardView(long dealId, String title, String company, String inn, St
                        List<Task> tasks, List<Mail> mails, List<OneC> onec, List<Event> history,
                        List<Option> users, boolean canResend, boolean portalRead) {
 
+    /**
+     * The page's heading: {@code word} ("Рекламация") before the deal's title, unless the title starts with it
+     * already (deals the service creates are titled «Рекламация CLM-…»).
+     */
+    public String heading(String word) {
+        return title.regionMatches(true, 0, word, 0, word.length()) ? title : word + ": " + title;
+    }
+
+    /** Where the card's colleague search posts. */
+    public String findAction() {
+        return "/ui/card/" + dealId + "/find";
+    }
+
     /** One claimed item with its photos and the questions asked about it. */
     @TemplateData
     public record Item(int index, int number, String product, String sku, String serial, String quantity,

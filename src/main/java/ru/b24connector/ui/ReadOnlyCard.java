@@ -40,7 +40,7 @@ public class ReadOnlyCard {
         try {
             read = Optional.of(portal.batch(PortalBatch.create()
                     .add("deal", "crm.deal.get", Map.of("id", dealId))
-                    .add("users", "user.get", Map.of("FILTER", Map.of("ACTIVE", true)))
+                    .add("users", "user.get", CardPage.usersCommand(cards.userIdsOf(dealId)))
                     .add("rows", "crm.deal.productrows.get", Map.of("id", dealId))));
         } catch (PortalException e) {
             read = Optional.empty(); // the service's own story is shown without the portal's part
@@ -48,6 +48,7 @@ public class ReadOnlyCard {
         Texts t = Texts.of(lang);
         return card.data("t", t).data("card", cards.build(dealId, read, t)).data("form", null)
                 .data("askNonce", null).data("reassignNonce", null).data("resendNonce", null).data("notice", null)
-                .data("readonly", true).data("bx24", null).data("user", null).data("back", back).render();
+                .data("readonly", true).data("error", null).data("search", null).data("choices", java.util.List.of())
+                .data("bx24", null).data("user", null).data("back", back).render();
     }
 }

@@ -40,6 +40,8 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
     public static final java.util.Set<String> dealFields = ConcurrentHashMap.newKeySet();
     /** Titles whose {@code crm.company.add} the portal refuses (a record rejected inside a batch). */
     public static final java.util.Set<String> refusedTitles = ConcurrentHashMap.newKeySet();
+    /** The portal's users ({@code user.get}): ID, NAME, LAST_NAME, ACTIVE, as user/user-get.md shows them. */
+    public static final Map<Long, ObjectNode> users = new java.util.concurrent.ConcurrentSkipListMap<>();
     /** Timeline comments by entity ({@code deal:1004}). */
     public static final Map<String, java.util.List<String>> comments = new ConcurrentHashMap<>();
 
@@ -56,6 +58,13 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
         dealFields.clear();
         comments.clear();
         refusedTitles.clear();
+        users.clear();
+    }
+
+    /** Adds a portal user. */
+    public static void user(long id, String name, String lastName, boolean active) {
+        users.put(id, JSON.createObjectNode().put("ID", String.valueOf(id)).put("ACTIVE", active).put("NAME", name)
+                .put("LAST_NAME", lastName).put("EMAIL", "u" + id + "@acme.ru").put("USER_TYPE", "employee"));
     }
 
     public static long created(String method) {
@@ -265,6 +274,28 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
             case "crm.deal.userfield.add":
                 dealFields.add("UF_CRM_" + p.get("fields", "FIELD_NAME").orElse(""));
                 return f.numberNode(create(method));
+            case "user.get", "user.search": {
+                // user/user-get.md: FILTER fields may take arrays; NAME_SEARCH searches personal data; pages of 50
+                java.util.Set<String> ids = new java.util.HashSet<>();
+                p.get("FILTER", "ID").ifPresent(ids::add);
+                for (int i = 0; p.get("FILTER", "ID", String.valueOf(i)).isPresent(); i++) {
+                    ids.add(p.get("FILTER", "ID", String.valueOf(i)).orElse(""));
+                }
+                String search = p.get("FILTER", "NAME_SEARCH").or(() -> p.get("FILTER", "FIND")).orElse("")
+                        .toLowerCase(java.util.Locale.ROOT);
+                String active = p.get("FILTER", "ACTIVE").orElse("");
+                ArrayNode list = f.arrayNode();
+                for (ObjectNode u : users.values()) {
+                    String name = (u.path("NAME").asText() + " " + u.path("LAST_NAME").asText()).toLowerCase(java.util.Locale.ROOT);
+                    boolean isActive = u.path("ACTIVE").asBoolean();
+                    if ((ids.isEmpty() || ids.contains(u.path("ID").asText()))
+                            && (search.isEmpty() || java.util.Arrays.stream(name.split(" ")).anyMatch(w -> w.startsWith(search)))
+                            && (active.isEmpty() || isActive == (active.equals("true") || active.equals("Y") || active.equals("1")))) {
+                        list.add(u);
+                    }
+                }
+                return page(list, p);
+            }
             case "crm.timeline.comment.add": {
                 long id = create(method);
                 comments.computeIfAbsent(p.get("fields", "ENTITY_TYPE").orElse("") + ":" + p.get("fields", "ENTITY_ID").orElse(""),

@@ -79,7 +79,9 @@ class CardPageTests {
                 .contains("Проверить комплектность", "уровень 1", "просрочена", "Запросить фото", "завершена")
                 .contains("одобрено", "&lt;m" + dealId + "@b24-connector.test&gt;", "Претензия одобрена: замена по гарантии.")
                 .contains("РК-000123", "WRITE", "Претензия принята от дилера: TS-" + dealId)
-                .contains("/ui/photo/" + dealId + "/0/0?exp=");
+                .contains("/ui/photo/" + dealId + "/0/0?exp=")
+                // the deal's title starts with the word already: not «Рекламация: Рекламация TS»
+                .contains("<h1>Рекламация TS</h1>").doesNotContain("Рекламация: Рекламация");
         // one portal call for the opening: the user's batch to the installed endpoint
         portal.verify(1, postRequestedFor(urlPathEqualTo("/rest/batch"))
                 .withRequestBody(matchingJsonPath("$.auth", equalTo(MANAGER_TOKEN)))
@@ -322,6 +324,80 @@ class CardPageTests {
                 .then().statusCode(200).extract().asString();
 
         assertThat(html).contains("Редуктор GBX-24", "Проверить комплектность").doesNotContain("ask-form");
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("user.get pages by 50 (user/user-get.md): the card reads its users by id, and a"
+            + " colleague beyond the first page is found by name (FILTER[NAME_SEARCH]) and asked")
+    void aColleagueBeyondTheFirstPageIsFoundByNameAndAsked() {
+        String html = open(MANAGER_TOKEN, dealId).body().asString();
+        // the choice starts with «choose…» and lists the card's people, not a page of the portal's users
+        assertThat(html).contains("<option value=\"\">выберите…</option>", "<option value=\"8\">Олег Смирнов</option>")
+                .doesNotContain("Номер100");
+        portal.verify(postRequestedFor(urlPathEqualTo("/rest/batch"))
+                .withRequestBody(matchingJsonPath("$.cmd.users", com.github.tomakehurst.wiremock.client.WireMock
+                        .containing("FILTER[ID][0]=$result[deal][ASSIGNED_BY_ID]"))));
+        String session = field(html, "b24c_session");
+
+        String found = given().contentType(FORM).formParam("b24c_session", session).formParam("who", "Смирн")
+                .post("/ui/card/" + dealId + "/find").then().statusCode(200).extract().asString();
+
+        assertThat(found).contains("<option value=\"" + FramePortal.FAR_COLLEAGUE + "\">Пётр Смирнов</option>",
+                "<option value=\"8\">Олег Смирнов</option>", "Найдено: 2").doesNotContain("Номер100");
+        portal.verify(postRequestedFor(urlPathEqualTo("/rest/user.get"))
+                .withRequestBody(matchingJsonPath("$.FILTER.NAME_SEARCH", equalTo("Смирн")))
+                .withRequestBody(matchingJsonPath("$.FILTER.ACTIVE", equalTo("true"))));
+        given().contentType(FORM).formParam("b24c_session", session).formParam("csrf", field(found, "csrf"))
+                .formParam("nonce", fieldAfter(found, "ask-form", "nonce")).formParam("askUser", "180")
+                .formParam("question", "Кто поставщик сальника?")
+                .post("/ui/card/" + dealId + "/ask").then().statusCode(200);
+        assertThat(count("SELECT COUNT(*) FROM ui_action WHERE deal_id = " + dealId
+                + " AND action = 'ASK' AND params LIKE '%\"askUser\":180%'")).isEqualTo(1);
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("Hand-over and ask refuse «choose…», a dismissed user and an unknown id with a"
+            + " message (400) and change nothing, on the card and on the board")
+    void anEmptyOrUnknownColleagueIsRefusedWithAMessageAndChangesNothing() {
+        String html = open(MANAGER_TOKEN, dealId).body().asString();
+        String session = field(html, "b24c_session");
+        String csrf = field(html, "csrf");
+
+        String empty = given().contentType(FORM).formParam("b24c_session", session).formParam("csrf", csrf)
+                .formParam("nonce", fieldAfter(html, "reassign-form", "nonce")).formParam("newResponsible", "")
+                .post("/ui/card/" + dealId + "/reassign").then().statusCode(400).extract().asString();
+        assertThat(empty).contains("id=\"choice-error\"", "Выберите сотрудника", "Ничего не изменено", "Редуктор GBX-24");
+        String dismissed = given().contentType(FORM).formParam("b24c_session", session).formParam("csrf", csrf)
+                .formParam("nonce", fieldAfter(html, "reassign-form", "nonce"))
+                .formParam("newResponsible", String.valueOf(FramePortal.DISMISSED))
+                .post("/ui/card/" + dealId + "/reassign").then().statusCode(400).extract().asString();
+        assertThat(dismissed).contains("Сотрудник #190 не найден среди активных пользователей портала");
+        given().contentType(FORM).formParam("b24c_session", session).formParam("csrf", csrf)
+                .formParam("nonce", fieldAfter(html, "ask-form", "nonce")).formParam("askUser", "99999")
+                .formParam("question", "?").post("/ui/card/" + dealId + "/ask").then().statusCode(400)
+                .body(org.hamcrest.Matchers.containsString("#99999 не найден"));
+
+        FramePortal.stubUsers(portal, "{}", "[" + FramePortal.deal(dealId, "Рекламация TS", "C3:PREPARATION",
+                FramePortal.FAR_COLLEAGUE) + "]");
+        String board = given().contentType(ContentType.URLENC).body(FramePortal.boardForm(SUPERVISOR_TOKEN))
+                .post("/ui/board" + FramePortal.query("acme.bitrix24.ru", "ru")).then().statusCode(200)
+                .extract().asString();
+        // a manager beyond the first page of users is named, not shown as #180
+        assertThat(board).contains("Пётр Смирнов").doesNotContain("#180");
+        String row = board.substring(board.indexOf("data-deal=\"" + dealId + "\""));
+        assertThat(row).contains("<option value=\"\">выберите…</option>");
+        String refused = given().contentType(FORM).formParam("b24c_session", field(board, "b24c_session"))
+                .formParam("csrf", field(board, "csrf")).formParam("nonce", field(row, "nonce"))
+                .formParam("dealId", String.valueOf(dealId)).formParam("newResponsible", "")
+                .post("/ui/board/reassign").then().statusCode(400).extract().asString();
+        assertThat(refused).contains("Выберите сотрудника", "Доска руководителя");
+        String searched = given().contentType(FORM).formParam("b24c_session", field(board, "b24c_session"))
+                .formParam("who", "Кузн").post("/ui/board/view").then().statusCode(200).extract().asString();
+        assertThat(searched.substring(searched.indexOf("data-deal=\"" + dealId + "\"")))
+                .contains("<option value=\"9\">Анна Кузнецова</option>").doesNotContain("Пётр Смирнов</option>");
+
+        worker.runDue();
+        assertThat(count("SELECT COUNT(*) FROM ui_action WHERE deal_id = " + dealId)).isZero();
     }
 
     private static void assertNoData(String body) {

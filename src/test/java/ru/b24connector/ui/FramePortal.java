@@ -4,6 +4,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import ru.b24connector.testsupport.PortalForms;
 
+import io.quarkus.arc.Arc;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -28,8 +30,14 @@ final class FramePortal {
     static final String SUPERVISOR_TOKEN = "9d4c71supervisor00000000000000002";
     static final String NO_ACCESS_TOKEN = "9d4c71noaccess000000000000000003";
 
-    static final String USERS = "[{\"ID\":\"7\",\"NAME\":\"Мария\",\"LAST_NAME\":\"Иванова\"},"
-            + "{\"ID\":\"8\",\"NAME\":\"Олег\",\"LAST_NAME\":\"Смирнов\"},{\"ID\":\"9\",\"NAME\":\"Анна\",\"LAST_NAME\":\"Кузнецова\"}]";
+    static final String USERS = "[{\"ID\":\"7\",\"ACTIVE\":true,\"NAME\":\"Мария\",\"LAST_NAME\":\"Иванова\"},"
+            + "{\"ID\":\"8\",\"ACTIVE\":true,\"NAME\":\"Олег\",\"LAST_NAME\":\"Смирнов\"},"
+            + "{\"ID\":\"9\",\"ACTIVE\":true,\"NAME\":\"Анна\",\"LAST_NAME\":\"Кузнецова\"}]";
+
+    /** A colleague far beyond the first page of 50 users (the portal has 130 more). */
+    static final long FAR_COLLEAGUE = 180;
+    /** A dismissed user (ACTIVE false). */
+    static final long DISMISSED = 190;
 
     private FramePortal() {
     }
@@ -44,6 +52,27 @@ final class FramePortal {
                         .put("auth[client_endpoint]", portal.baseUrl() + "/rest/").asForm())
                 .post("/b24/install").then().statusCode(200);
         ru.b24connector.testsupport.CleanSlate.reset(); // the registration job the install queued is not under test
+        seedUsers(portal);
+    }
+
+    /**
+     * The portal's users behind {@code user.get} with the service's token (pages of 50, FILTER by ID and
+     * NAME_SEARCH, as user/user-get.md shows): the three of the stubbed batches and 130 more.
+     */
+    static void seedUsers(WireMockServer portal) {
+        ru.b24connector.testsupport.FakeCrm.users.clear();
+        ru.b24connector.testsupport.FakeCrm.user(7, "Мария", "Иванова", true);
+        ru.b24connector.testsupport.FakeCrm.user(8, "Олег", "Смирнов", true);
+        ru.b24connector.testsupport.FakeCrm.user(9, "Анна", "Кузнецова", true);
+        for (long id = 100; id < 230; id++) {
+            ru.b24connector.testsupport.FakeCrm.user(id, "Сотрудник", "Номер" + id, true);
+        }
+        ru.b24connector.testsupport.FakeCrm.user(FAR_COLLEAGUE, "Пётр", "Смирнов", true);
+        ru.b24connector.testsupport.FakeCrm.user(DISMISSED, "Иван", "Уволенный", false);
+        portal.stubFor(post(urlPathEqualTo("/rest/user.get"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                        .withTransformers(ru.b24connector.testsupport.FakeCrm.NAME)));
+        Arc.container().instance(PortalUsers.class).get().forget();
     }
 
     /** The form the portal posts when a user opens the deal tab. */
