@@ -94,6 +94,10 @@ class CardBrowserTests {
         assertThat(((Number) ((org.openqa.selenium.JavascriptExecutor) browser)
                 .executeScript("return arguments[0].naturalWidth", photo)).intValue()).isEqualTo(16);
 
+        browser.findElement(By.id("ask-who")).sendKeys("Смирн");
+        browser.findElement(By.id("ask-find")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("ask-note")));
+        assertThat(browser.findElement(By.id("ask-note")).getText()).isEqualTo("Найдено: 2. Выберите в списке.");
         new Select(browser.findElement(By.id("ask-item"))).selectByValue("0");
         new Select(browser.findElement(By.id("ask-user"))).selectByVisibleText("Олег Смирнов");
         browser.findElement(By.id("ask-question")).sendKeys("Пришлите фото сальника крупным планом");
@@ -123,16 +127,36 @@ class CardBrowserTests {
         screenshot("board.png");
         browser.switchTo().frame("app");
 
-        new Select(browser.findElement(By.id("f-manager"))).selectByVisibleText("Олег Смирнов");
+        browser.findElement(By.id("f-dealer")).sendKeys("Нет такого дилера");
         browser.findElement(By.id("f-apply")).click();
         wait.until(ExpectedConditions.textToBe(By.id("open-total"), "0"));
         assertThat(browser.findElement(By.id("board")).getText()).doesNotContain("Рекламация TS-" + dealId);
 
         new Select(browser.findElement(By.id("f-manager"))).selectByVisibleText("Мария Иванова");
+        browser.findElement(By.id("f-dealer")).clear();
         browser.findElement(By.id("f-dealer")).sendKeys("Техноснаб");
         browser.findElement(By.id("f-apply")).click();
         wait.until(ExpectedConditions.textToBe(By.id("open-total"), "1"));
         assertThat(browser.findElement(By.id("board")).getText()).contains("Рекламация TS-" + dealId);
+
+        // hand-over: «choose…» first; the browser does not send an empty choice (the server refuses it too)
+        WebElement row = browser.findElement(By.cssSelector("tr[data-deal='" + dealId + "']"));
+        assertThat(new Select(row.findElement(By.name("newResponsible"))).getFirstSelectedOption().getText())
+                .isEqualTo("выберите…");
+        row.findElement(By.cssSelector("button[type=submit]")).click();
+        assertThat(browser.findElements(By.id("notice"))).isEmpty();
+        // a colleague is found by name, among all the portal's users
+        browser.findElement(By.id("handover-who")).sendKeys("Смирн");
+        browser.findElement(By.id("handover-find")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("handover-note")));
+        row = browser.findElement(By.cssSelector("tr[data-deal='" + dealId + "']"));
+        new Select(row.findElement(By.name("newResponsible"))).selectByVisibleText("Пётр Смирнов");
+        browser.switchTo().defaultContent();
+        screenshot("board-handover.png");
+        browser.switchTo().frame("app");
+        row.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("notice")));
+        assertThat(browser.findElement(By.id("notice")).getText()).contains("новому ответственному");
     }
 
     /** The portal's page on its own origin: a form POSTs the frame data into an iframe, as the portal does. */
