@@ -66,9 +66,11 @@ public class ColleagueChoice {
     public long chosen(String value, Texts t) {
         String v = value == null ? "" : value.trim();
         if (v.isEmpty()) {
+            Log.info("A choice of colleague was refused: empty («choose…»)");
             throw new Refused(t.get("choice.empty"));
         }
         if (!v.matches("[1-9][0-9]{0,17}")) {
+            Log.info("A choice of colleague was refused: not a user id");
             throw new Refused(t.get("choice.unknown").replace("{0}", v.length() > 20 ? v.substring(0, 20) : v));
         }
         long id = Long.parseLong(v);
@@ -80,6 +82,7 @@ public class ColleagueChoice {
             throw new UiRefusal(503, "portal unavailable: user " + id + " cannot be checked");
         }
         if (person.isEmpty()) {
+            Log.infof("A choice of colleague was refused: user %d is not an active portal user", id);
             throw new Refused(t.get("choice.unknown").replace("{0}", v));
         }
         return id;
