@@ -33,8 +33,9 @@ public class TaskAnswerReader {
 
     /** The colleague's answer on task {@code taskId}: their latest message or comment, or "" when there is none. */
     public String answerOf(long taskId, long askUser) {
-        JsonNode result = portal.call("tasks.task.get", ordered("taskId", taskId,
-                "select", List.of("ID", "RESPONSIBLE_ID", "CHAT_ID")));
+        // no select: CHAT_ID comes by default on the new card (tasks-task-get.md), and an older portal could refuse
+        // a select naming a field it does not know (error 100, "select ... wrong values")
+        JsonNode result = portal.call("tasks.task.get", ordered("taskId", taskId));
         JsonNode task = result.path("task");
         Set<Long> authors = new LinkedHashSet<>();
         authors.add(askUser);

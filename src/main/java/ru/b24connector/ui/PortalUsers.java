@@ -48,7 +48,11 @@ public class PortalUsers {
     private record Kept(Person person, Instant until) {
     }
 
+    /** After a failed read of names, pages show ids for this long instead of each waiting for the portal again. */
+    static final Duration PAUSE_AFTER_FAILURE = Duration.ofMinutes(1);
+
     private final Map<Long, Kept> kept = new ConcurrentHashMap<>();
+    private volatile Instant namesPausedUntil = Instant.MIN;
 
     @Inject
     PortalClient portal;
@@ -103,7 +107,7 @@ public class PortalUsers {
         });
         Map<Long, String> names = known(wanted);
         List<Long> missing = wanted.stream().filter(id -> !names.containsKey(id)).toList();
-        if (missing.isEmpty()) {
+        if (missing.isEmpty() || clock.instant().isBefore(namesPausedUntil)) {
             return names;
         }
         try {
@@ -123,7 +127,8 @@ public class PortalUsers {
                 }
             }
         } catch (PortalException e) {
-            Log.infof("User names could not be read (%s); they show as ids", e.getMessage());
+            namesPausedUntil = clock.instant().plus(PAUSE_AFTER_FAILURE);
+            Log.infof("User names could not be read (%s); they show as ids for a minute", e.getMessage());
         }
         names.putAll(known(missing));
         return names;
@@ -181,6 +186,7 @@ public class PortalUsers {
     /** Forgets every kept name (tests). */
     public void forget() {
         kept.clear();
+        namesPausedUntil = Instant.MIN;
     }
 
     static Person person(JsonNode u) {
