@@ -111,8 +111,8 @@ public class BoardPage {
             }
         }
         List<Long> ids = deals.stream().map(d -> d.path("ID").asLong()).toList();
-        Instant now0 = clock.instant();
-        List<TrackedTask> late = tasks.overdue(now0, 500);
+        Instant scanAt = clock.instant();
+        List<TrackedTask> late = tasks.overdue(scanAt, 500);
         java.util.Set<Long> managerIds = new java.util.LinkedHashSet<>();
         deals.forEach(d -> managerIds.add(d.path("ASSIGNED_BY_ID").asLong()));
         late.forEach(task -> managerIds.add(task.responsibleId));
