@@ -60,7 +60,8 @@ class OAuthModeTests {
         portal.resetAll();
         given().contentType(ContentType.URLENC).body(PortalForms.event("ONAPPINSTALL", 0)
                         .put("auth[access_token]", "old-access").put("auth[refresh_token]", "old-refresh")
-                        .put("auth[client_endpoint]", portal.baseUrl() + "/rest/").asForm())
+                        .put("auth[client_endpoint]", portal.baseUrl() + "/rest/")
+                        .put("auth[server_endpoint]", portal.baseUrl() + "/rest/").asForm())
                 .post("/b24/install").then().statusCode(200);
     }
 
