@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the portal's plan offers, from {@code feature.get} ({@code api-reference/common/system/feature-get.md}):
@@ -35,7 +34,6 @@ public class PortalFeatures {
     private static final java.time.Duration RELOAD_EVERY = java.time.Duration.ofMinutes(5);
 
     private volatile java.time.Instant loadedAt;
-    private final AtomicBoolean fallbackLogged = new AtomicBoolean();
 
     @Inject
     PortalClient portal;
@@ -111,10 +109,9 @@ public class PortalFeatures {
         return offlineEvents() && has(AUTH_CONNECTOR);
     }
 
-    /** One line at start when offline events were asked for but the plan cannot give them. */
+    /** One line at start (and install) when offline events were asked for but the plan cannot give them. */
     private void noteOfflineFallback() {
-        if (config.offlineEvents().enabled() && credentials.oauthMode() && !has(OFFLINE_EXTENDED)
-                && fallbackLogged.compareAndSet(false, true)) {
+        if (config.offlineEvents().enabled() && credentials.oauthMode() && !has(OFFLINE_EXTENDED)) {
             Log.warn("B24_OFFLINE_EVENTS_ENABLED=true, but the portal's plan has no offline queue with confirmation "
                     + "(feature.get rest_offline_extended = N): events are bound online to /b24/events instead");
         }
