@@ -3,7 +3,7 @@ package ru.b24connector.events;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import ru.b24connector.portal.PortalConfig;
-import ru.b24connector.portal.PortalCredentials;
+import ru.b24connector.portal.PortalInstallation;
 import ru.b24connector.security.Tokens;
 
 import java.util.Optional;
@@ -19,7 +19,7 @@ public class ApplicationTokenVerifier {
     PortalConfig config;
 
     @Inject
-    PortalCredentials credentials;
+    PortalInstallation installation;
 
     public boolean verify(PhpForm form) {
         String presented = form.get("auth", "application_token").orElse(null);
@@ -37,6 +37,6 @@ public class ApplicationTokenVerifier {
     }
 
     private Optional<String> expected() {
-        return config.applicationToken().or(credentials::storedApplicationToken);
+        return installation.expectedApplicationToken();
     }
 }

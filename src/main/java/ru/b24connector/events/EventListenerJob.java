@@ -3,6 +3,7 @@ package ru.b24connector.events;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -27,6 +28,9 @@ public class EventListenerJob implements JobHandler {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    OwnWrites ownWrites;
+
     /** One job per event and listener: a second queueing of the same pair is a no-op. */
     static String dedupKey(long inboxId, String listener) {
         return inboxId + ":" + listener;
@@ -49,6 +53,12 @@ public class EventListenerJob implements JobHandler {
         PortalEventListener listener = listeners.stream().filter(l -> l.name().equals(name)).findFirst()
                 .orElseThrow(() -> new PermanentJobFailure("no event listener named " + name));
         PortalEvent event = EventFanOutJob.load(inbox, payload.path("inboxId").asLong());
+        if ("ONCRMDEALUPDATE".equals(event.event()) && event.entityId().isPresent()
+                && ownWrites.isEcho(event.entityId().get(), event.ts())) {
+            Log.debugf("%s of deal %d is the echo of the service's own stage move: not processed again", event.event(),
+                    event.entityId().get());
+            return;
+        }
         MDC.put("event", event.event());
         event.entityId().ifPresent(id -> MDC.put("entityId", id));
         try {

@@ -7,7 +7,7 @@ import jakarta.inject.Inject;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import ru.b24connector.jobs.InboxWriter;
-import ru.b24connector.registration.InstallService;
+import ru.b24connector.portal.PortalInstallation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +47,7 @@ public class PortalEventService {
     Instance<PortalEventListener> listeners;
 
     @Inject
-    InstallService install;
+    PortalInstallation installation;
 
     /** The listener beans, resolved once: this runs for every posted event. */
     private volatile List<PortalEventListener> resolved;
@@ -75,7 +75,8 @@ public class PortalEventService {
     /** The outcome of an event that is not to be stored (installed, forged, ignored), or null to store it. */
     private Outcome refusal(String event, PhpForm form) {
         if ("ONAPPINSTALL".equals(event)) {
-            return new Outcome(install.installFromEvent(form) ? Status.STORED : Status.FORGED, event);
+            PortalInstallation.Outcome installed = installation.install(InstallForm.read(PhpForm.parse(""), form));
+            return new Outcome(installed == PortalInstallation.Outcome.INSTALLED ? Status.STORED : Status.FORGED, event);
         }
         if (!verifier.verify(form)) {
             Log.warnf("Refused %s: application token missing or wrong", event);

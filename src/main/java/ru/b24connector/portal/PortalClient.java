@@ -62,6 +62,9 @@ public class PortalClient {
     @Inject
     CircuitBreakerMaintenance breakers;
 
+    @Inject
+    PortalFeatures features;
+
     private static final String PROBE_METHOD = "server.time";
 
     /** The mapper answers are read with, for callers that build result-shaped nodes. */
@@ -338,7 +341,8 @@ public class PortalClient {
 
     private Map<String, Object> withWriteMarker(String method, Map<String, ?> params) {
         Map<String, Object> copy = new LinkedHashMap<>(params);
-        if (PortalMethods.acceptsAuthConnector(method)) {
+        // only on a plan with rest_auth_connector, and only while events come through the offline queue
+        if (PortalMethods.acceptsAuthConnector(method) && features.sendAuthConnector()) {
             copy.putIfAbsent("auth_connector", config.authConnector());
         }
         return copy;

@@ -29,9 +29,12 @@ public interface PortalConfig {
     /** Local application client secret (OAuth mode). */
     Optional<String> clientSecret();
 
-    /** OAuth token endpoint of Bitrix24's authorization server. */
-    @WithDefault("https://oauth.bitrix.info/oauth/token/")
-    URI oauthUrl();
+    /**
+     * OAuth token endpoint, as an override. Unset: the authorization server the portal named at installation
+     * ({@code auth[server_endpoint]} / {@code SERVER_ENDPOINT}, {@code settings/oauth/auto-renewal.md}), and
+     * {@code https://oauth.bitrix.info/oauth/token/} for an installation that named none.
+     */
+    Optional<URI> oauthUrl();
 
     /** {@code auth[application_token]} expected on inbound events and robot calls (else the one stored at install). */
     Optional<String> applicationToken();

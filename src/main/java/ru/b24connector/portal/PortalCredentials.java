@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,6 +106,7 @@ public class PortalCredentials {
                 row.accessToken = received.accessToken;
                 row.refreshToken = received.refreshToken;
                 row.expiresAt = received.expiresAt;
+                row.serverEndpoint = Optional.ofNullable(received.serverEndpoint).orElse(row.serverEndpoint);
                 row.applicationToken = Optional.ofNullable(received.applicationToken).orElse(row.applicationToken);
                 row.updatedAt = received.updatedAt;
             }
@@ -159,12 +161,15 @@ public class PortalCredentials {
                 if (!Objects.equals(row.accessToken, staleAccessToken) && fresh(row.expiresAt)) {
                     return new Snapshot(row.clientEndpoint, row.accessToken, row.expiresAt); // another replica did it
                 }
-                JsonNode answer = requestRefresh(row.refreshToken);
+                JsonNode answer = requestRefresh(tokenUrl(config.oauthUrl(), row.serverEndpoint), row.refreshToken);
                 row.accessToken = answer.path("access_token").asText();
                 row.refreshToken = answer.path("refresh_token").asText(row.refreshToken);
                 row.expiresAt = clock.instant().plusSeconds(answer.path("expires_in").asLong(3600));
                 if (answer.hasNonNull("client_endpoint")) {
                     row.clientEndpoint = answer.path("client_endpoint").asText();
+                }
+                if (answer.hasNonNull("server_endpoint")) {
+                    row.serverEndpoint = answer.path("server_endpoint").asText();
                 }
                 row.updatedAt = clock.instant();
                 Log.infof("Refreshed the portal access token of %s; valid until %s", row.memberId, row.expiresAt);
@@ -177,9 +182,37 @@ public class PortalCredentials {
         return expiresAt == null || expiresAt.minus(REFRESH_AHEAD).isAfter(clock.instant());
     }
 
-    private JsonNode requestRefresh(String refreshToken) {
+    /** Used when neither B24_OAUTH_URL nor the installation names the authorization server. */
+    static final URI DEFAULT_TOKEN_URL = URI.create("https://oauth.bitrix.info/oauth/token/");
+
+    /**
+     * Where a refresh goes: B24_OAUTH_URL if set, else the token endpoint of the authorization server the portal
+     * named ({@code server_endpoint} is its REST address, {@code https://oauth.bitrix24.tech/rest/}; the token
+     * endpoint is {@code /oauth/token/} on the same host, auto-renewal.md), else the default.
+     */
+    static URI tokenUrl(Optional<URI> override, String serverEndpoint) {
+        if (override.isPresent()) {
+            return override.get();
+        }
+        if (serverEndpoint == null || serverEndpoint.isBlank()) {
+            return DEFAULT_TOKEN_URL;
+        }
+        try {
+            URI server = URI.create(serverEndpoint.trim());
+            if (server.getScheme() == null || server.getHost() == null) {
+                throw new IllegalArgumentException("not an absolute URL");
+            }
+            return server.resolve("/oauth/token/");
+        } catch (IllegalArgumentException e) {
+            Log.warnf("The installation's server_endpoint is not a URL (%s); refreshing at %s", e.getMessage(),
+                    DEFAULT_TOKEN_URL);
+            return DEFAULT_TOKEN_URL;
+        }
+    }
+
+    private JsonNode requestRefresh(URI tokenUrl, String refreshToken) {
         String clientSecret = config.clientSecret().orElse("");
-        try (Response response = rest.refresh(config.oauthUrl().toString(), "refresh_token",
+        try (Response response = rest.refresh(tokenUrl.toString(), "refresh_token",
                 config.clientId().orElse(""), clientSecret, refreshToken)) {
             String body = response.readEntity(String.class);
             JsonNode answer;

@@ -23,6 +23,10 @@ public class PortalToken {
     @Column(name = "client_endpoint")
     public String clientEndpoint;
 
+    /** The authorization server's REST address the portal named ({@code auth[server_endpoint]}); refreshes go there. */
+    @Column(name = "server_endpoint")
+    public String serverEndpoint;
+
     @Column(name = "access_token")
     public String accessToken;
 

@@ -64,6 +64,9 @@ public class ProcessService {
     @Inject
     Event<DealerDecisionRequested> decisions;
 
+    @Inject
+    ru.b24connector.events.OwnWrites ownWrites;
+
     /**
      * A job's instruction: enter (carry out stage rules), move (change the deal's stage to {@code arg}), task
      * (create the delayed task {@code arg}), tasks-done (pick the move after the stage's tasks).
@@ -238,7 +241,9 @@ public class ProcessService {
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("STAGE_ID", to);
+        Instant sentAt = clock.instant();
         portal.call("crm.deal.update", Map.of("id", dealId, "fields", fields));
+        ownWrites.recorded(dealId, sentAt); // its ONCRMDEALUPDATE is an echo: observed just below
         Log.infof("Deal %d moved to %s by the process", dealId, to);
         observeDeal(dealId); // our own change: recorded now, not when (or if) its event arrives
     }

@@ -64,10 +64,10 @@ public class ManualDealListener implements PortalEventListener {
                 company.isBlank() ? "ИНН " + inn : company, inn, null, contact.isBlank() ? email : contact, email, phone));
         Map<String, Object> update = new LinkedHashMap<>();
         update.put("COMPANY_ID", ids.companyId());
-        if (ids.contactId() != null) {
-            update.put("CONTACT_ID", ids.contactId());
-        }
         portal.call("crm.deal.update", Map.of("id", dealId, "fields", update));
+        if (ids.contactId() != null) {
+            DealContacts.link(portal, dealId, ids.contactId());
+        }
         Log.infof("Deal %d entered by hand: company %d and contact %s linked", dealId, ids.companyId(), ids.contactId());
     }
 

@@ -321,7 +321,7 @@ public class ReclamationProcessor implements JobHandler {
         portalConfig.reclamationCategoryId().ifPresent(c -> fields.put("CATEGORY_ID", c));
         fields.put("COMPANY_ID", ids.companyId());
         if (ids.contactId() != null) {
-            fields.put("CONTACT_ID", ids.contactId());
+            fields.put("CONTACT_IDS", java.util.List.of(ids.contactId())); // CONTACT_ID is deprecated (crm-deal-add.md)
         }
         nextAssignee().ifPresent(a -> fields.put("ASSIGNED_BY_ID", a));
         fields.put("ORIGINATOR_ID", originator(r));

@@ -75,6 +75,9 @@ public class HandlerRegistrar {
     ru.b24connector.portal.PortalConfig portalConfig;
 
     @Inject
+    ru.b24connector.portal.PortalFeatures features;
+
+    @Inject
     Instance<PortalEventListener> listeners;
 
     @Inject
@@ -157,22 +160,42 @@ public class HandlerRegistrar {
                 changes.add("unbound " + event);
             }
         }
-        if (portalConfig.offlineEvents().enabled()) {
+        if (features.offlineEvents()) {
             bindOffline(changes);
             return;
         }
         for (String event : wantedEvents()) {
             if (!bound.contains(event)) {
-                try {
-                    portal.call("event.bind", Map.of("event", event, "handler", handler));
-                } catch (PortalException.Rejected e) {
-                    if (!"ERROR_HANDLER_ALREADY_EXIST".equalsIgnoreCase(e.code())) {
-                        throw e;
-                    }
-                }
+                bind(Map.of("event", event, "handler", handler));
                 changes.add("bound " + event);
             }
         }
+    }
+
+    /**
+     * {@code event.bind}; a handler that is already bound counts as bound. The portal says so with
+     * {@code ERROR_CORE} ("Handler already binded", or "Process of binding ... already started" while another
+     * replica's bind of the same handler runs); older portals said {@code ERROR_HANDLER_ALREADY_EXIST}.
+     */
+    private void bind(Map<String, Object> params) {
+        try {
+            portal.call("event.bind", params);
+        } catch (PortalException.Rejected e) {
+            if (!alreadyBound(e)) {
+                throw e;
+            }
+            Log.infof("event.bind %s: already bound (%s)", params.get("event"), e.getMessage());
+        }
+    }
+
+    static boolean alreadyBound(PortalException e) {
+        if ("ERROR_HANDLER_ALREADY_EXIST".equalsIgnoreCase(e.code())) {
+            return true;
+        }
+        String message = e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        return "ERROR_CORE".equalsIgnoreCase(e.code())
+                && (message.contains("already binded") || message.contains("already bound")
+                || (message.contains("process of binding") && message.contains("already started")));
     }
 
     /** Offline bindings have no handler; the poller reads them. */
@@ -185,8 +208,14 @@ public class HandlerRegistrar {
         }
         for (String event : wantedEvents()) {
             if (!offline.contains(event)) {
-                portal.call("event.bind", Map.of("event", event, "event_type", "offline",
-                        "auth_connector", portalConfig.authConnector()));
+                Map<String, Object> params = new LinkedHashMap<>();
+                params.put("event", event);
+                params.put("event_type", "offline");
+                if (features.has(ru.b24connector.portal.PortalFeatures.AUTH_CONNECTOR)) {
+                    // its own queue: the service's writes, sent with the same key, stay out of it
+                    params.put("auth_connector", portalConfig.authConnector());
+                }
+                bind(params);
                 changes.add("bound " + event + " (offline)");
             }
         }

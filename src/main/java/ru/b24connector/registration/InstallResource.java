@@ -9,7 +9,11 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.UriInfo;
+import ru.b24connector.events.InstallForm;
 import ru.b24connector.events.PhpForm;
+import ru.b24connector.portal.PortalInstallation;
 import ru.b24connector.web.Problem;
 
 import java.util.Map;
@@ -20,17 +24,25 @@ import java.util.Map;
 public class InstallResource {
 
     @Inject
-    InstallService install;
+    PortalInstallation installation;
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Store the tokens of a new installation and register handlers and robots")
-    public RestResponse<?> install(String body) {
-        if (install.installFromEvent(PhpForm.parse(body))) {
-            return RestResponse.ok(Map.of("status", "installed"));
-        }
-        return Problem.of(401, "Unauthorized",
-                "installation refused: not in OAuth mode, tokens missing, or an untrusted application token").toResponse();
+    public RestResponse<?> install(@Context UriInfo uri, String body) {
+        // an application with an interface gets DOMAIN, PROTOCOL, LANG, APP_SID in the query string (simple-way.md)
+        PortalInstallation.Outcome outcome = installation.install(InstallForm.read(
+                PhpForm.parse(uri.getRequestUri().getRawQuery()), PhpForm.parse(body)));
+        return switch (outcome) {
+            case INSTALLED -> RestResponse.ok(Map.of("status", "installed"));
+            case INCOMPLETE -> Problem.of(400, "Bad Request", "installation refused: member_id, the tokens "
+                    + "(auth[access_token] / AUTH_ID, auth[refresh_token] / REFRESH_ID) and the portal address "
+                    + "(auth[client_endpoint] / DOMAIN) are required").toResponse();
+            case NOT_OAUTH_MODE -> Problem.of(401, "Unauthorized",
+                    "installation refused: the service is not in OAuth mode").toResponse();
+            case UNTRUSTED -> Problem.of(401, "Unauthorized",
+                    "installation refused: the application token differs from the trusted one").toResponse();
+        };
     }
 }

@@ -37,9 +37,13 @@ public class RegistrationJob implements JobHandler {
     @Inject
     ru.b24connector.portal.PortalClient portal;
 
+    @Inject
+    ru.b24connector.portal.PortalFeatures features;
+
     @Override
     public void handle(Job job) {
         if (portal.configured()) {
+            features.refresh(); // the plan decides auth_connector and offline events: asked at start and install
             provisioner.provision();
         }
         registrar.reconcile();

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import ru.b24connector.portal.PortalClient;
 import ru.b24connector.reclamation.CompanyContactResolver;
+import ru.b24connector.reclamation.DealContacts;
 import ru.b24connector.reclamation.Inn;
 import ru.b24connector.reclamation.Phones;
 
@@ -62,10 +63,10 @@ public class EnsureCompanyContactRobot implements Robot {
                 call.required("company_title"), inn, null, call.required("contact_name"), email, phone));
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("COMPANY_ID", ids.companyId());
-        if (ids.contactId() != null) {
-            fields.put("CONTACT_ID", ids.contactId());
-        }
         portal.call("crm.deal.update", Map.of("id", dealId, "fields", fields));
+        if (ids.contactId() != null) {
+            DealContacts.link(portal, dealId, ids.contactId());
+        }
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("company_id", ids.companyId());
         values.put("contact_id", ids.contactId() == null ? 0 : ids.contactId());

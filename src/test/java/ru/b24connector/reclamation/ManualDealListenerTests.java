@@ -61,6 +61,7 @@ class ManualDealListenerTests {
         FakeCrm.reset();
         portal.stubFor(portalCall("batch").willReturn(aResponse().withTransformers(FakeCrm.NAME)));
         portal.stubFor(portalCall("crm.deal.update").willReturn(ok("true")));
+        portal.stubFor(portalCall("crm.deal.contact.add").willReturn(ok("true"))); // crm-deal-contact-add.md
     }
 
     @Test
@@ -79,6 +80,11 @@ class ManualDealListenerTests {
         long company = FakeCrm.companyByInn.get(inn);
         portal.verify(postRequestedFor(urlPathEqualTo(UPDATE)).withRequestBody(equalToJson(
                 "{\"id\": " + deal + ", \"fields\": {\"COMPANY_ID\": " + company + "}}", true, true)));
+        // the contact is linked with crm.deal.contact.add, never the deprecated CONTACT_ID (crm-deal-update.md)
+        portal.verify(0, postRequestedFor(urlPathEqualTo(UPDATE)).withRequestBody(containing("CONTACT_ID")));
+        portal.verify(postRequestedFor(urlPathEqualTo(PortalWireMock.WEBHOOK_PATH + "crm.deal.contact.add"))
+                .withRequestBody(equalToJson("{\"id\": " + deal + ", \"fields\": {\"CONTACT_ID\": "
+                        + FakeCrm.contactByEmail.get("anna@manul.ru") + ", \"IS_PRIMARY\": \"Y\"}}")));
     }
 
     @Test

@@ -108,7 +108,7 @@ class ReclamationIntakeTests {
         assertThat(FakeCrm.created("crm.contact.add")).isZero();
         assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(1);
         portal.verify(postRequestedFor(urlPathEqualTo(BATCH)).withRequestBody(containing("fields[COMPANY_ID]=45"))
-                .withRequestBody(containing("fields[CONTACT_ID]=88")));
+                .withRequestBody(containing("fields[CONTACT_IDS][0]=88"))); // CONTACT_ID is deprecated (crm-deal-add.md)
     }
 
     @Test

@@ -60,7 +60,8 @@ class OAuthModeTests {
         portal.resetAll();
         given().contentType(ContentType.URLENC).body(PortalForms.event("ONAPPINSTALL", 0)
                         .put("auth[access_token]", "old-access").put("auth[refresh_token]", "old-refresh")
-                        .put("auth[client_endpoint]", portal.baseUrl() + "/rest/").asForm())
+                        .put("auth[client_endpoint]", portal.baseUrl() + "/rest/")
+                        .put("auth[server_endpoint]", portal.baseUrl() + "/rest/").asForm())
                 .post("/b24/install").then().statusCode(200);
     }
 
@@ -88,11 +89,22 @@ class OAuthModeTests {
                 .willReturn(error(401, "expired_token", "The access token provided has expired")));
         portal.stubFor(post(urlPathEqualTo("/rest/crm.deal.get")).withRequestBody(matchingJsonPath("$.auth", containing("new-access")))
                 .willReturn(ok("{\"ID\":\"1\"}")));
-        portal.stubFor(get(urlPathEqualTo("/oauth/token/")).willReturn(json(200,
-                "{\"access_token\":\"new-access\",\"refresh_token\":\"new-refresh\",\"expires\":1767254400,"
-                        + "\"expires_in\":3600,\"client_endpoint\":\"" + portal.baseUrl() + "/rest/\","
-                        + "\"server_endpoint\":\"https://oauth.bitrix.info/rest/\",\"domain\":\"oauth.bitrix.info\","
-                        + "\"member_id\":\"" + MEMBER + "\",\"scope\":\"crm,bizproc,task,im\",\"status\":\"L\",\"user_id\":1}")
+        // settings/oauth/auto-renewal.md's example answer; the portal's REST address is the stand-in's. The token
+        // endpoint is found from the server_endpoint the installation named (no B24_OAUTH_URL in this profile)
+        portal.stubFor(get(urlPathEqualTo("/oauth/token/")).willReturn(json(200, """
+                {
+                    "access_token": "new-access",
+                    "client_endpoint": "%s/rest/",
+                    "domain": "oauth.bitrix24.tech",
+                    "expires": 1780319382,
+                    "expires_in": 3600,
+                    "member_id": "%s",
+                    "refresh_token": "new-refresh",
+                    "scope": "crm,entity,im,task",
+                    "server_endpoint": "%s",
+                    "status": "F",
+                    "user_id": 67
+                }""".formatted(portal.baseUrl(), MEMBER, PortalWireMock.serverEndpoint()))
                 .withFixedDelay(200)));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Callable<String>> callers = new ArrayList<>();

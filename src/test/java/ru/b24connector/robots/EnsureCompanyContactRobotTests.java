@@ -46,6 +46,7 @@ class EnsureCompanyContactRobotTests {
         FakeCrm.reset();
         portal.stubFor(portalCall("batch").willReturn(aResponse().withTransformers(FakeCrm.NAME)));
         portal.stubFor(portalCall("crm.deal.update").willReturn(ok("true")));
+        portal.stubFor(portalCall("crm.deal.contact.add").willReturn(ok("true"))); // crm-deal-contact-add.md
         portal.stubFor(portalCall("bizproc.event.send").willReturn(ok("true")));
     }
 
@@ -59,9 +60,13 @@ class EnsureCompanyContactRobotTests {
         assertThat(FakeCrm.created("crm.contact.add")).isEqualTo(1);
         long companyId = FakeCrm.companyByInn.get(inn);
         long contactId = FakeCrm.contactByEmail.get("dealer@tehnosnab.ru");
+        // CONTACT_ID of a deal is deprecated (crm/deals/crm-deal-update.md): the contact is linked with
+        // crm.deal.contact.add, which leaves the deal's other contacts alone; no auth_connector without offline events
         portal.verify(1, postRequestedFor(urlPathEqualTo(HOOK + "crm.deal.update"))
-                .withRequestBody(equalToJson("{\"id\":502,\"fields\":{\"COMPANY_ID\":" + companyId + ",\"CONTACT_ID\":"
-                        + contactId + "},\"auth_connector\":\"b24connector\"}")));
+                .withRequestBody(equalToJson("{\"id\":502,\"fields\":{\"COMPANY_ID\":" + companyId + "}}")));
+        portal.verify(1, postRequestedFor(urlPathEqualTo(HOOK + "crm.deal.contact.add"))
+                .withRequestBody(equalToJson("{\"id\":502,\"fields\":{\"CONTACT_ID\":" + contactId
+                        + ",\"IS_PRIMARY\":\"Y\"}}")));
         portal.verify(postRequestedFor(urlPathEqualTo(HOOK + "bizproc.event.send")).withRequestBody(equalToJson(
                 "{\"EVENT_TOKEN\":\"ecc-2\",\"RETURN_VALUES\":{\"company_id\":" + companyId + ",\"contact_id\":" + contactId
                         + "},\"LOG_MESSAGE\":\"Company " + companyId + " and contact " + contactId + " linked\"}")));

@@ -33,12 +33,17 @@ public class PortalWireMock implements QuarkusTestResourceLifecycleManager {
             server.start();
         }
         if (oauth) {
+            // no b24.oauth-url: refreshes go to the server_endpoint the installation names (installForm() below)
             return Map.of("b24.client-id", "local.test.1", "b24.client-secret", "client-secret-xyz",
-                    "b24.oauth-url", server.baseUrl() + "/oauth/token/",
                     "app.public-url", "https://connector.example.ru");
         }
         return Map.of("b24.webhook-url", server.baseUrl() + WEBHOOK_PATH,
                 "b24.oauth-url", server.baseUrl() + "/oauth/token/");
+    }
+
+    /** The authorization server's REST address as the portal names it at install: this stand-in. */
+    public static String serverEndpoint() {
+        return server.baseUrl() + "/rest/";
     }
 
     public static WireMockServer server() {

@@ -49,7 +49,8 @@ final class FramePortal {
         io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.URLENC)
                 .body(PortalForms.event("ONAPPINSTALL", 0).put("auth[access_token]", "service-access")
                         .put("auth[refresh_token]", "service-refresh")
-                        .put("auth[client_endpoint]", portal.baseUrl() + "/rest/").asForm())
+                        .put("auth[client_endpoint]", portal.baseUrl() + "/rest/")
+                        .put("auth[server_endpoint]", portal.baseUrl() + "/rest/").asForm())
                 .post("/b24/install").then().statusCode(200);
         ru.b24connector.testsupport.CleanSlate.reset(); // the registration job the install queued is not under test
         seedUsers(portal);
