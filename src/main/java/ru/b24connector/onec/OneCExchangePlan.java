@@ -55,13 +55,25 @@ class OneCExchangePlan {
 
     private volatile String nodeRef;
 
+    /** Set by tests, which share one configuration: the plan as if ONEC_EXCHANGE_PLAN named it. */
+    private volatile String planOfTests;
+
     boolean configured() {
-        return config.exchangePlan().filter(p -> !p.isBlank()).isPresent();
+        return plan().isPresent();
+    }
+
+    private java.util.Optional<String> plan() {
+        return planOfTests != null ? java.util.Optional.of(planOfTests) : config.exchangePlan().filter(p -> !p.isBlank());
+    }
+
+    void useInTests(String plan) {
+        planOfTests = plan;
+        nodeRef = null;
     }
 
     /** The plan's entity set, e.g. {@code ExchangePlan_ОбменСB24Connector}. */
     String name() {
-        String plan = config.exchangePlan().orElseThrow().trim();
+        String plan = plan().orElseThrow().trim();
         return plan.startsWith("ExchangePlan_") ? plan : "ExchangePlan_" + plan;
     }
 

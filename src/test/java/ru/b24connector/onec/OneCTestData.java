@@ -45,7 +45,7 @@ final class OneCTestData {
     static void settingsChanged() {
         io.quarkus.arc.Arc.container().instance(OneCODataClient.class).get().forgetRefusedCredentials();
         io.quarkus.arc.Arc.container().instance(OneCProducts.class).get().forget();
-        io.quarkus.arc.Arc.container().instance(OneCExchangePlan.class).get().forgetNode();
+        io.quarkus.arc.Arc.container().instance(OneCExchangePlan.class).get().useInTests(null);
     }
 
     /** The portal stand-in: its CRM behind batch and behind the single calls the exchange makes. */
