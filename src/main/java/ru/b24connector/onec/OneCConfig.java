@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 
 /** Exchange with 1C: the scheduled pull from its OData interface and the push endpoints 1C calls. */
@@ -77,6 +78,14 @@ public interface OneCConfig {
      * scanned; only counterparties referenced by reclamation documents, or pushed by 1C, become companies.
      */
     Optional<String> counterpartyFilter();
+
+    /**
+     * Folders of the counterparty catalog whose elements are dealers, as Ref_Keys, comma-separated. {@code Parent_Key
+     * eq guid'…'} matches a folder's direct children only, so list sub-folders too. With
+     * {@code ONEC_COUNTERPARTY_FILTER} both must hold.
+     */
+    Optional<List<@Pattern(regexp = "\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*",
+            message = "must be Ref_Keys (GUIDs), comma-separated") String>> counterpartyFolders();
 
     /**
      * The most of the portal's budget 1C work takes while dealer claims or events compete for it (0 to 1): of the

@@ -175,6 +175,11 @@ public class OneCODataClient {
         return sendRaw("POST", operation, options, null, "application/atom+xml, application/xml, */*", false);
     }
 
+    /** The service's CSDL description ({@code $metadata}, 17.4.7), as XML text. */
+    public String metadata() {
+        return sendRaw("GET", "$metadata", Map.of(), null, "application/xml", false);
+    }
+
     private static Map<String, String> allowedOnly(Map<String, String> options) {
         Map<String, String> with = new LinkedHashMap<>(options);
         with.put("allowedOnly", "true");

@@ -137,7 +137,7 @@ class OneCPending {
     private Result readGroup(OneCRecords.Kind kind, List<String> group) {
         Set<String> done = new HashSet<>(group);
         List<String> wanted = new ArrayList<>(group);
-        if (kind == OneCRecords.Kind.COUNTERPARTY && config.counterpartyFilter().isEmpty()) {
+        if (kind == OneCRecords.Kind.COUNTERPARTY && OneCPull.dealerCondition(config).isEmpty()) {
             // without a filter only counterparties documents referred to are the service's: others are left alone
             wanted.removeIf(ref -> log.object(kind, ref).isEmpty());
         }
@@ -147,7 +147,7 @@ class OneCPending {
         }
         String keys = wanted.stream().map(r -> "Ref_Key eq guid'" + r + "'").collect(Collectors.joining(" or ", "(", ")"));
         String filter = kind == OneCRecords.Kind.RECLAMATION ? keys + OneCPull.documentCondition(config)
-                : keys + config.counterpartyFilter().map(f -> " and (" + f + ")").orElse("");
+                : keys + OneCPull.dealerCondition(config).map(f -> " and (" + f + ")").orElse("");
         String set = kind == OneCRecords.Kind.RECLAMATION ? config.reclamationSet() : config.counterpartySet();
         List<JsonNode> found = odata.page(set, Map.of("$filter", filter, "$select",
                 kind == OneCRecords.Kind.RECLAMATION ? rows.documentSelect() : rows.counterpartySelect()));

@@ -126,7 +126,7 @@ public class OneCPull {
             return new Report(sets);
         }
         boolean counterpartiesDone = true;
-        if (config.counterpartyFilter().isPresent()) {
+        if (dealerCondition(config).isPresent()) {
             SetReport counterparties = pullSet(config.counterpartySet(), OneCRecords.Kind.COUNTERPARTY);
             sets.put(config.counterpartySet(), counterparties);
             counterpartiesDone = counterparties.complete();
@@ -238,7 +238,24 @@ public class OneCPull {
     private Optional<String> filter(OneCRecords.Kind kind, OneCWatermarks.Watermark mark) {
         return kind == OneCRecords.Kind.RECLAMATION
                 ? Optional.of("Date ge datetime'" + ODATA_DATE.format(mark.runSince) + "'" + documentCondition(config))
-                : config.counterpartyFilter();
+                : dealerCondition(config);
+    }
+
+    /**
+     * Which counterparties are dealers: {@code ONEC_COUNTERPARTY_FOLDERS} (each folder's direct children, as
+     * {@code Parent_Key eq guid'…'} matches only those) and {@code ONEC_COUNTERPARTY_FILTER}, both when both are set.
+     */
+    static Optional<String> dealerCondition(OneCConfig config) {
+        List<String> folders = config.counterpartyFolders().orElse(List.of()).stream().map(String::trim)
+                .filter(f -> !f.isEmpty()).toList();
+        Optional<String> byFolder = folders.isEmpty() ? Optional.empty() : Optional.of(folders.stream()
+                .map(f -> "Parent_Key eq guid'" + f.toLowerCase(java.util.Locale.ROOT) + "'")
+                .collect(Collectors.joining(" or ", "(", ")")));
+        Optional<String> filter = config.counterpartyFilter().filter(f -> !f.isBlank());
+        if (byFolder.isPresent() && filter.isPresent()) {
+            return Optional.of(byFolder.get() + " and (" + filter.get() + ")");
+        }
+        return byFolder.isPresent() ? byFolder : filter;
     }
 
     /**

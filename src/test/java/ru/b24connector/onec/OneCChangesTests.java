@@ -253,6 +253,27 @@ class OneCChangesTests {
         assertThat(pendingRows()).isZero();
     }
 
+    @Inject
+    OneCMetadataCheck metadataCheck;
+
+    @Test
+    @DisplayName("At start every field read or filtered on is checked against $metadata, one line per missing one (17.4.7, §1.10)")
+    void aFieldTheInfobaseLacksIsNamedAtStart() {
+        db.put(DOC_SET, document(ref(), cp, "РК-07701", daysAgo(1), "НаРассмотрении"));
+        assertThat(metadataCheck.check()).isEmpty();
+
+        // УТ 11 names the legal form ЮрФизЛицо: the default name is not in its catalog
+        String ut11 = ref();
+        db.clear();
+        db.put("Catalog_Номенклатура", "{\"Ref_Key\": \"" + GEAR + "\", \"Description\": \"Редуктор GBX-24\"}");
+        db.put(DOC_SET, document(ref(), ut11, "РК-07702", daysAgo(1), "НаРассмотрении"));
+        db.put(CP_SET, counterparty(ut11, inn()).replace("\"ЮридическоеФизическоеЛицо\": \"ЮридическоеЛицо\"",
+                "\"ЮрФизЛицо\": \"ЮрЛицо\""));
+        assertThat(metadataCheck.check()).singleElement().asString()
+                .contains("Catalog_Контрагенты has no field ЮридическоеФизическоеЛицо")
+                .contains("ONEC_COUNTERPARTY_FIELDS_LEGAL_FORM");
+    }
+
     private long pendingRows() {
         return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("SELECT COUNT(*) FROM onec_pending")
                 .getSingleResult()).longValue());
