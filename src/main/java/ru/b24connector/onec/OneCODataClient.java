@@ -234,7 +234,9 @@ public class OneCODataClient {
             return text;
         }
         String[] error = error(text);
-        RuntimeException failure = classify(status, error[0], error[1], what, setOf(resource), resource.contains("("));
+        // only a 404 on an entity set itself says it is not published; one on a key, $count or an operation does not
+        boolean set = setOf(resource).contains("_") && !resource.contains("(") && !resource.contains("/");
+        RuntimeException failure = classify(status, error[0], error[1], what, setOf(resource), !set);
         if (failure instanceof BadCredentials) {
             refusedMessage = failure.getMessage();
             refusedCredentials = presented;
@@ -249,7 +251,7 @@ public class OneCODataClient {
      * What an error answer means (17.4.10; the classification of clients tested on real УТ 11 / БП 3.0): a refusal of
      * the data, of the credentials or of the request, or 1C being unable to answer now.
      *
-     * @param keyed the request named one object ({@code Set(guid'…')}), not a whole entity set
+     * @param keyed the request named one object ({@code Set(guid'…')}) or something else than a whole entity set
      */
     static RuntimeException classify(int status, String code, String message, String what, String entitySet, boolean keyed) {
         String said = (code == null ? "" : ": " + code) + (message == null || message.isBlank() ? "" : " " + message);
