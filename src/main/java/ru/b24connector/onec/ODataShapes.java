@@ -18,20 +18,20 @@ final class ODataShapes {
     private ODataShapes() {
     }
 
-    /** A {@code Catalog_Контрагенты} entity as a counterparty push body. */
-    static ObjectNode counterparty(JsonNode e) {
+    /** A {@code Catalog_Контрагенты} entity as a counterparty push body, its attributes named as configured. */
+    static ObjectNode counterparty(JsonNode e, OneCConfig.CounterpartyFields c) {
         ObjectNode cp = F.objectNode();
         copy(e, "Ref_Key", cp, "ref");
         copy(e, "DataVersion", cp, "dataVersion");
         copy(e, "Description", cp, "name");
-        copy(e, "НаименованиеПолное", cp, "fullName");
-        copy(e, "ЮридическоеФизическоеЛицо", cp, "legalForm");
-        copy(e, "ИНН", cp, "inn");
-        copy(e, "КПП", cp, "kpp");
+        copy(e, c.fullName(), cp, "fullName");
+        copy(e, c.legalForm(), cp, "legalForm");
+        copy(e, c.inn(), cp, "inn");
+        copy(e, c.kpp(), cp, "kpp");
         cp.put("deletionMark", e.path("DeletionMark").asBoolean(false));
-        for (JsonNode info : e.path("КонтактнаяИнформация")) {
-            String type = info.path("Тип").asText("");
-            String value = info.path("Представление").asText("");
+        for (JsonNode info : e.path(c.contactInformation())) {
+            String type = info.path(c.contactType()).asText("");
+            String value = info.path(c.contactPresentation()).asText("");
             if ("Телефон".equals(type) && !cp.has("phone") && !value.isBlank()) {
                 cp.put("phone", value);
             } else if ("АдресЭлектроннойПочты".equals(type) && !cp.has("email") && !value.isBlank()) {

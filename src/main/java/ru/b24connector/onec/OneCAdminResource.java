@@ -51,6 +51,12 @@ public class OneCAdminResource {
     @Inject
     OneCPullProgress progress;
 
+    @Inject
+    OneCChangeScan scan;
+
+    @Inject
+    OneCPending pending;
+
     @GET
     @Path("exchange")
     @Operation(summary = "The exchange log, newest first: by 1C ref, status (RECEIVED, APPLIED, SUPERSEDED, IGNORED, "
@@ -63,7 +69,7 @@ public class OneCAdminResource {
         List<ExchangeView> entries = log.list(ref == null ? null : ref.toLowerCase(Locale.ROOT),
                         parse(OneCExchange.Status.class, "status", status), parse(OneCExchange.Direction.class, "direction", direction), limit)
                 .stream().map(e -> ExchangeView.of(e, false)).toList();
-        return Map.of("entries", entries, "watermarks", pull.watermarks());
+        return Map.of("entries", entries, "watermarks", pull.watermarks(), "held", pending.held());
     }
 
     @GET
@@ -94,6 +100,17 @@ public class OneCAdminResource {
         } catch (OneCPull.AlreadyRunning e) {
             return Problem.of(409, "Conflict", e.getMessage() + "; GET /admin/1c/progress shows it").toResponse();
         }
+    }
+
+    @POST
+    @Path("scan")
+    @Operation(summary = "Scan the open 1C documents for changed DataVersions now and read the changed ones "
+            + "(without an exchange plan), whatever ONEC_SCAN_EVERY says")
+    public RestResponse<?> scanNow() {
+        if (!odata.configured()) {
+            return Problem.of(409, "Conflict", "the pull is off: ONEC_ODATA_URL is not set").toResponse();
+        }
+        return RestResponse.ok(scan.runOnce());
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {

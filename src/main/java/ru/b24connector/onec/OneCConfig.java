@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 
 /** Exchange with 1C: the scheduled pull from its OData interface and the push endpoints 1C calls. */
@@ -30,6 +31,32 @@ public interface OneCConfig {
     @WithDefault("15m")
     @Pattern(regexp = "off|disabled|\\d+[smhd]|P.*", message = "must be a duration such as 15m or 1h, or off")
     String syncEvery();
+
+    /**
+     * Name of the exchange plan whose node the service reads its changes from ({@code SelectChanges} /
+     * {@code NotifyChangesReceived}, 1C:Enterprise 8.3.27 17.4.13.3), e.g. {@code ОбменСB24Connector} for the set
+     * {@code ExchangePlan_ОбменСB24Connector}. Set: every pull reads the node's changes, whatever the documents'
+     * dates, and neither the date window nor the DataVersion scan runs. Unset: the date window and the scan.
+     */
+    Optional<String> exchangePlan();
+
+    /** Code of the exchange plan's node that stands for the service ({@code Code} of the plan's element). */
+    @WithDefault("B24")
+    String exchangeNode();
+
+    /**
+     * How often, without an exchange plan, the documents still open are scanned for changed DataVersions
+     * ({@code $select=Ref_Key,DataVersion}) and the changed ones read: a duration, or {@code off}.
+     */
+    @WithDefault("1h")
+    @Pattern(regexp = "off|disabled|\\d+[smhd]|P.*", message = "must be a duration such as 1h, or off")
+    String scanEvery();
+
+    /**
+     * OData {@code $filter} of the documents the scan still watches (besides not deleted and, by default, posted),
+     * e.g. {@code Статус ne 'Закрыта'}. Unset: every posted document.
+     */
+    Optional<String> scanFilter();
 
     /** Token 1C must present on the push endpoints, as HTTP Basic password or Bearer token. Unset: pushes refused. */
     Optional<String> apiToken();
@@ -51,6 +78,14 @@ public interface OneCConfig {
      * scanned; only counterparties referenced by reclamation documents, or pushed by 1C, become companies.
      */
     Optional<String> counterpartyFilter();
+
+    /**
+     * Folders of the counterparty catalog whose elements are dealers, as Ref_Keys, comma-separated. {@code Parent_Key
+     * eq guid'…'} matches a folder's direct children only, so list sub-folders too. With
+     * {@code ONEC_COUNTERPARTY_FILTER} both must hold.
+     */
+    Optional<List<@Pattern(regexp = "\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*",
+            message = "must be Ref_Keys (GUIDs), comma-separated") String>> counterpartyFolders();
 
     /**
      * The most of the portal's budget 1C work takes while dealer claims or events compete for it (0 to 1): of the
@@ -81,6 +116,13 @@ public interface OneCConfig {
     /** Later pulls re-read documents this far behind the newest date seen, for back-dated edits in 1C. */
     @WithDefault("2d")
     Duration pullOverlap();
+
+    /**
+     * Take posted documents only ({@code Posted eq true}): a draft does not become a deal. {@code false} for bases
+     * whose reclamation documents are never posted.
+     */
+    @WithDefault("true")
+    boolean postedOnly();
 
     /** Timeout of one OData request. */
     @WithDefault("30s")
@@ -114,6 +156,9 @@ public interface OneCConfig {
 
     /** Attribute names of the reclamation document in 1C. */
     Fields fields();
+
+    /** Attribute names of the counterparty catalog in 1C (defaults: reference/1c-integration.md §7.1). */
+    CounterpartyFields counterpartyFields();
 
     /** How the portal's decisions are written into 1C's decision attribute. */
     DecisionValues decisionValues();
@@ -171,6 +216,40 @@ public interface OneCConfig {
         /** Decision date attribute written back. */
         @WithDefault("ДатаРешения")
         String decisionDate();
+    }
+
+    /**
+     * Attributes of the counterparty catalog. Configurations name them differently: УТ 11 calls the legal form
+     * {@code ЮрФизЛицо} (values {@code ЮрЛицо}, {@code ФизЛицо}); check {@code $metadata}.
+     */
+    interface CounterpartyFields {
+        /** Legal form (УТ 11: {@code ЮрФизЛицо}). */
+        @WithDefault("ЮридическоеФизическоеЛицо")
+        String legalForm();
+
+        /** Full name. */
+        @WithDefault("НаименованиеПолное")
+        String fullName();
+
+        /** INN. */
+        @WithDefault("ИНН")
+        String inn();
+
+        /** KPP. */
+        @WithDefault("КПП")
+        String kpp();
+
+        /** Tabular section of contact information. */
+        @WithDefault("КонтактнаяИнформация")
+        String contactInformation();
+
+        /** Its kind of contact ({@code Телефон}, {@code АдресЭлектроннойПочты}). */
+        @WithDefault("Тип")
+        String contactType();
+
+        /** Its value as shown. */
+        @WithDefault("Представление")
+        String contactPresentation();
     }
 
     /** Values of 1C's decision attribute (usually an enumeration's value names). */

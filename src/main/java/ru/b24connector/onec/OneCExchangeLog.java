@@ -116,6 +116,22 @@ public class OneCExchangeLog {
                     continue;
                 }
                 String payload = toJson(record);
+                if (onlyVersionDiffers(object, payload)) {
+                    // e.g. the echo of the service's own write back: 1C gave the document a new DataVersion, but
+                    // nothing the service reads changed, so nothing may change in the portal (no stage set again)
+                    OneCExchange same = entry(direction, record.kind(), record.ref(), version, record.label(),
+                            OneCExchange.Status.IGNORED, payload, "differs from the version applied only in what the "
+                                    + "service does not read (its own write back, or an attribute not exchanged)");
+                    same.dealId = record.kind() == OneCRecords.Kind.RECLAMATION ? object.portalId : null;
+                    same.companyId = record.kind() == OneCRecords.Kind.COUNTERPARTY ? object.portalId : object.companyId;
+                    object.receivedExchangeId = same.id;
+                    object.appliedExchangeId = same.id;
+                    object.payload = payload;
+                    object.updatedAt = same.createdAt;
+                    count(direction, record.kind(), "ignored");
+                    receipts.add(receipt(same, false));
+                    continue;
+                }
                 OneCExchange entry = entry(direction, record.kind(), record.ref(), version, record.label(),
                         OneCExchange.Status.RECEIVED, payload, null);
                 object.receivedExchangeId = entry.id;
@@ -136,6 +152,30 @@ public class OneCExchangeLog {
             }
             return receipts;
         });
+    }
+
+    /**
+     * True when the object's newest version was applied and the new one carries the same record but for its
+     * DataVersion (compared as JSON trees without it).
+     */
+    private boolean onlyVersionDiffers(OneCObject object, String payload) {
+        if (object.payload == null || object.applyWaiting || object.appliedExchangeId == null
+                || !object.appliedExchangeId.equals(object.receivedExchangeId)) {
+            return false;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode before = json.readTree(object.payload);
+            com.fasterxml.jackson.databind.JsonNode now = json.readTree(payload);
+            if (before instanceof com.fasterxml.jackson.databind.node.ObjectNode b
+                    && now instanceof com.fasterxml.jackson.databind.node.ObjectNode n) {
+                b.remove("dataVersion");
+                n.remove("dataVersion");
+                return b.equals(n);
+            }
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+        return false;
     }
 
     /**

@@ -59,6 +59,9 @@ class OneCPortalSync {
     @Inject
     Clock clock;
 
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+
     private volatile Map<String, String> stages;
 
     /**
@@ -199,6 +202,10 @@ class OneCPortalSync {
             keyOf.put(m.ref(), k);
             Long dealId = dealOf.get(m.ref());
             Map<String, Object> fields = dealFields(r, companyOf.get(m.ref()), contactOf.get(m.ref()), dealId == null);
+            if (dealId != null && java.util.Objects.equals(appliedStatus(m), r.status())) {
+                // the status did not change in 1C: the stage stays where the portal moved it
+                fields.remove("STAGE_ID");
+            }
             Object dealRef = dealId != null ? dealId : PortalBatch.ref(k + "deal");
             if (dealId == null) {
                 batch.add(k + "deal", "crm.deal.add", Map.of("fields", fields, "params", Map.of("REGISTER_SONET_EVENT", "Y")));
@@ -259,6 +266,21 @@ class OneCPortalSync {
             return;
         }
         done.add(new OneCGroups.Applied(m, new OneCGroups.Outcome(dealId, companyId, null), dealId, true));
+    }
+
+    /** The 1C status of the version applied before (null when none was). */
+    private String appliedStatus(OneCGroups.Member m) {
+        Long applied = m.object().appliedExchangeId;
+        if (applied == null || applied == m.exchangeId()) {
+            return null;
+        }
+        return log.find(applied).map(e -> e.payload).map(payload -> {
+            try {
+                return json.readTree(payload).path("status").asText(null);
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }).orElse(null);
     }
 
     private boolean hasComment(long dealId, OneCRecords.Reclamation r) {

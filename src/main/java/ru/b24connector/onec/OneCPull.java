@@ -34,6 +34,9 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class OneCPull {
 
+    /** How far 1C's clock may run ahead of ours: documents dated that far ahead still move the watermark. */
+    static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofMinutes(10);
+
     private static final DateTimeFormatter ODATA_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
     /** What one run did, per entity set. */
@@ -51,7 +54,13 @@ public class OneCPull {
     OneCConfig config;
 
     @Inject
-    OneCRecordReader reader;
+    OneCRowReader rowReader;
+
+    @Inject
+    OneCPending pending;
+
+    @Inject
+    OneCExchangePlan plan;
 
     @Inject
     OneCExchangeLog log;
@@ -111,14 +120,24 @@ public class OneCPull {
 
     private Report pullBothSets() {
         Map<String, SetReport> sets = new LinkedHashMap<>();
+        if (plan.configured()) {
+            // the exchange plan carries every change, whatever the documents' dates
+            sets.put(plan.name(), plan.runOnce());
+            return new Report(sets);
+        }
         boolean counterpartiesDone = true;
-        if (config.counterpartyFilter().isPresent()) {
+        if (dealerCondition(config).isPresent()) {
             SetReport counterparties = pullSet(config.counterpartySet(), OneCRecords.Kind.COUNTERPARTY);
             sets.put(config.counterpartySet(), counterparties);
             counterpartiesDone = counterparties.complete();
         }
         if (counterpartiesDone) {
             sets.put(config.reclamationSet(), pullSet(config.reclamationSet(), OneCRecords.Kind.RECLAMATION));
+        }
+        try {
+            pending.readAll(); // documents held by an earlier run, and changes the scan found but could not read
+        } catch (OneCODataClient.Unavailable | OneCODataClient.Refused e) {
+            Log.warnf("Changed 1C objects not read this run, read by the next: %s", e.getMessage());
         }
         return new Report(sets);
     }
@@ -129,7 +148,6 @@ public class OneCPull {
         int rows = 0;
         int received = 0;
         int rejected = 0;
-        Map<String, String> products = new HashMap<>();
         String previousFirst = null;
         OneCPullProgress.Run run = progress.start(set, kind, mark.nextSkip, total(set, kind, mark));
         List<String> held = new ArrayList<>();
@@ -149,14 +167,21 @@ public class OneCPull {
                 int pageRejected = 0;
                 for (JsonNode row : page) {
                     rows++;
-                    Optional<OneCRecords.Record> record = take(kind, row, products);
-                    if (record == null) {
-                        pageRejected++;
-                    } else {
-                        record.ifPresent(records::add);
+                    try {
+                        Optional<OneCRecords.Record> record = rowReader.take(kind, row);
+                        if (record == null) {
+                            pageRejected++;
+                        } else {
+                            record.ifPresent(records::add);
+                        }
+                    } catch (OneCRowReader.ReferenceRefused e) {
+                        // not rejected for good: held, and read again by key by the next run
+                        String ref = row.path("Ref_Key").asText("").toLowerCase(java.util.Locale.ROOT);
+                        pending.hold(kind, ref, e.getMessage());
+                        Log.warnf("1C %s %s held, read again by the next run: %s", kind, ref, e.getMessage());
                     }
                     if (kind == OneCRecords.Kind.RECLAMATION) {
-                        mark.maxSeen = later(mark.maxSeen, localDate(row.path("Date").asText("")));
+                        mark.maxSeen = later(mark.maxSeen, notAfterNow(localDate(row.path("Date").asText(""))));
                     }
                 }
                 // the page's new versions and one job that applies them, in one transaction; the job is held back
@@ -202,6 +227,7 @@ public class OneCPull {
 
     private Map<String, String> pageOptions(OneCRecords.Kind kind, OneCWatermarks.Watermark mark) {
         Map<String, String> options = new LinkedHashMap<>();
+        options.put("$select", kind == OneCRecords.Kind.RECLAMATION ? rowReader.documentSelect() : rowReader.counterpartySelect());
         filter(kind, mark).ifPresent(f -> options.put("$filter", f));
         options.put("$orderby", kind == OneCRecords.Kind.RECLAMATION ? "Date,Ref_Key" : "Ref_Key");
         options.put("$top", String.valueOf(config.pageSize()));
@@ -211,8 +237,33 @@ public class OneCPull {
 
     private Optional<String> filter(OneCRecords.Kind kind, OneCWatermarks.Watermark mark) {
         return kind == OneCRecords.Kind.RECLAMATION
-                ? Optional.of("Date ge datetime'" + ODATA_DATE.format(mark.runSince) + "'")
-                : config.counterpartyFilter();
+                ? Optional.of("Date ge datetime'" + ODATA_DATE.format(mark.runSince) + "'" + documentCondition(config))
+                : dealerCondition(config);
+    }
+
+    /**
+     * Which counterparties are dealers: {@code ONEC_COUNTERPARTY_FOLDERS} (each folder's direct children, as
+     * {@code Parent_Key eq guid'…'} matches only those) and {@code ONEC_COUNTERPARTY_FILTER}, both when both are set.
+     */
+    static Optional<String> dealerCondition(OneCConfig config) {
+        List<String> folders = config.counterpartyFolders().orElse(List.of()).stream().map(String::trim)
+                .filter(f -> !f.isEmpty()).toList();
+        Optional<String> byFolder = folders.isEmpty() ? Optional.empty() : Optional.of(folders.stream()
+                .map(f -> "Parent_Key eq guid'" + f.toLowerCase(java.util.Locale.ROOT) + "'")
+                .collect(Collectors.joining(" or ", "(", ")")));
+        Optional<String> filter = config.counterpartyFilter().filter(f -> !f.isBlank());
+        if (byFolder.isPresent() && filter.isPresent()) {
+            return Optional.of(byFolder.get() + " and (" + filter.get() + ")");
+        }
+        return byFolder.isPresent() ? byFolder : filter;
+    }
+
+    /**
+     * What every read of documents adds to its filter: posted documents only (drafts do not become deals) unless
+     * {@code ONEC_POSTED_ONLY=false}.
+     */
+    static String documentCondition(OneCConfig config) {
+        return config.postedOnly() ? " and Posted eq true" : "";
     }
 
     /** Rows the run will read, from {@code <set>/$count} with the same filter; null when 1C does not tell. */
@@ -257,87 +308,8 @@ public class OneCPull {
         }
     }
 
-    /**
-     * Reads one entity into a record: empty when it needs nothing (a catalog folder, a version received before),
-     * null when it broke a rule (logged rejected; the page goes on).
-     */
-    private Optional<OneCRecords.Record> take(OneCRecords.Kind kind, JsonNode row, Map<String, String> products) {
-        String ref = row.path("Ref_Key").asText("").toLowerCase(java.util.Locale.ROOT);
-        String version = row.path("DataVersion").asText(null);
-        if (row.path("IsFolder").asBoolean(false)) {
-            return Optional.empty(); // a group of the catalog, not a counterparty
-        }
-        if (!ref.isEmpty() && version != null && log.known(kind, ref, version)) {
-            return Optional.empty();
-        }
-        String label = kind == OneCRecords.Kind.COUNTERPARTY ? row.path("Description").asText("") : row.path("Number").asText("");
-        try {
-            return Optional.of(kind == OneCRecords.Kind.COUNTERPARTY
-                    ? reader.counterparty(ODataShapes.counterparty(row))
-                    : reader.reclamation(ODataShapes.reclamation(row, config.fields(), counterpartyOf(row), productNames(row, products))));
-        } catch (InvalidInputException e) {
-            log.reject(OneCExchange.Direction.PULL, kind, ref.isEmpty() ? null : ref, version, label, describe(e.errors()),
-                    row.toString());
-            return null;
-        }
-    }
-
-    /** The document's counterparty: as received before, or read from 1C now; unknown or invalid → rejected. */
-    private OneCRecords.Counterparty counterpartyOf(JsonNode doc) {
-        String field = config.fields().counterparty();
-        String ref = doc.path(field).asText("").toLowerCase(java.util.Locale.ROOT);
-        if (ref.isEmpty() || OneCInput.EMPTY_REF.equals(ref)) {
-            throw new InvalidInputException(field, "required", "the document names no counterparty");
-        }
-        Optional<String> stored = log.object(OneCRecords.Kind.COUNTERPARTY, ref).map(o -> o.payload);
-        if (stored.isPresent() && stored.get() != null) {
-            try {
-                return json.readValue(stored.get(), OneCRecords.Counterparty.class);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("stored counterparty " + ref + " is unreadable", e);
-            }
-        }
-        JsonNode entity;
-        try {
-            entity = odata.object(config.counterpartySet(), ref, Map.of());
-        } catch (OneCODataClient.Refused e) {
-            throw new InvalidInputException(field, "unknown-reference", "no counterparty " + ref + " in 1C (" + e.status() + ")");
-        }
-        try {
-            OneCRecords.Counterparty counterparty = reader.counterparty(ODataShapes.counterparty(entity));
-            log.receive(OneCExchange.Direction.PULL, counterparty);
-            return counterparty;
-        } catch (InvalidInputException e) {
-            log.reject(OneCExchange.Direction.PULL, OneCRecords.Kind.COUNTERPARTY, ref, entity.path("DataVersion").asText(null),
-                    entity.path("Description").asText(""), describe(e.errors()), entity.toString());
-            throw new InvalidInputException(field, "invalid-reference", "counterparty " + ref + " is invalid: " + describe(e.errors()));
-        }
-    }
-
-    /** Names of the products the document's lines refer to without a presentation, read once per run. */
-    private Map<String, String> productNames(JsonNode doc, Map<String, String> products) {
-        OneCConfig.Fields f = config.fields();
-        String presentation = f.lineProduct().replaceAll("_Key$", "") + "____Presentation";
-        int i = 0;
-        for (JsonNode line : doc.path(f.lines())) {
-            String ref = line.path(f.lineProduct()).asText("").toLowerCase(java.util.Locale.ROOT);
-            if (!ref.isEmpty() && !OneCInput.EMPTY_REF.equals(ref) && line.path(presentation).asText("").isBlank()
-                    && !products.containsKey(ref)) {
-                try {
-                    JsonNode product = odata.object(config.productSet(), ref, Map.of());
-                    products.put(ref, product.path("Description").asText(ref));
-                } catch (OneCODataClient.Refused e) {
-                    throw new InvalidInputException(f.lines() + "[" + i + "]." + f.lineProduct(), "unknown-reference",
-                            "no product " + ref + " in 1C (" + e.status() + ")");
-                }
-            }
-            i++;
-        }
-        return products;
-    }
-
     static String describe(List<Problem.FieldError> errors) {
-        return errors.stream().map(e -> e.field() + " [" + e.rule() + "]: " + e.message()).collect(Collectors.joining("; "));
+        return OneCRowReader.describe(errors);
     }
 
     /** Where each entity set's pull stands, for the admin API. */
@@ -351,6 +323,15 @@ public class OneCPull {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * A document dated in the future (a typo such as 2052, a planned document) counts as dated now: the watermark
+     * never passes now plus {@link #CLOCK_SKEW}, or every new document would fall outside the next window.
+     */
+    LocalDateTime notAfterNow(LocalDateTime date) {
+        LocalDateTime now = LocalDateTime.now(clock.withZone(config.zone())).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return date != null && date.isAfter(now.plus(CLOCK_SKEW)) ? now : date;
     }
 
     private static LocalDateTime later(LocalDateTime a, LocalDateTime b) {

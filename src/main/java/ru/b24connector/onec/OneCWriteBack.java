@@ -23,8 +23,8 @@ import java.util.Optional;
 /**
  * Writes a decision made in the portal back to the 1C document its deal came from ({@code ONEC_WRITE_BACK=true}):
  * {@code PATCH Document_...(guid'<ref>')} with the decision, its comment and date. The write is logged PENDING in
- * the transaction that records the decision, then sent by a job (retried while 1C is down; a refusal is logged
- * FAILED with 1C's message).
+ * the transaction that records the decision, then sent by a job (waits while 1C is down or out of sessions; a
+ * refusal, including 1C's business refusal "500 / -1", is logged FAILED with 1C's message).
  */
 @ApplicationScoped
 class OneCWriteBack implements JobHandler {
@@ -89,8 +89,14 @@ class OneCWriteBack implements JobHandler {
         try {
             odata.patch(config.reclamationSet(), entry.ref, attributes);
         } catch (OneCODataClient.Refused e) {
+            // a refusal of this document (a business refusal is 500 with code -1): this write alone fails, with
+            // 1C's own words in the exchange log, over whatever an earlier outage noted
+            log.finish(exchangeId, OneCExchange.Status.FAILED, entry.dealId, null, e.getMessage());
+            Log.warnf("1C refused the decision of deal %d for %s (exchange %d): %s", entry.dealId, entry.ref, exchangeId,
+                    e.getMessage());
             throw new PermanentJobFailure(e.getMessage(), e);
         } catch (OneCODataClient.Unavailable e) {
+            // 1C down, out of sessions (406) or refusing our credentials: the write waits, spending no attempt
             log.noteError(exchangeId, e.getMessage());
             throw e;
         }

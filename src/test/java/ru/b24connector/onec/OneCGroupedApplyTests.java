@@ -171,6 +171,9 @@ class OneCGroupedApplyTests {
             cps.add(counterparty(ref(), inn(), "Документный " + i + " ООО", i));
         }
         stubPages(cps);
+        // lines carry no product presentation (17.4.3): names come from the catalog, read in groups
+        OneCWireMock.db().put("Catalog_Номенклатура", "{\"Ref_Key\": \"1a6f0c55-6b2d-11ee-b962-0242ac120002\", "
+                + "\"Description\": \"Редуктор GBX-24\", \"IsFolder\": false}");
         List<String> docs = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             docs.add(document(ref(), cps.get(i % 3).substring(cps.get(i % 3).indexOf("\"Ref_Key\": \"") + 12).substring(0, 36),
@@ -244,15 +247,14 @@ class OneCGroupedApplyTests {
         }
     }
 
-    /** A reclamation document shaped like reference/1c-integration.md §7.2, its lines with presentations. */
+    /** A reclamation document shaped like reference/1c-integration.md §7.2 (lines without presentations, 17.4.3). */
     private static String document(String ref, String counterpartyRef, String number) {
         return """
                 {"Ref_Key": "%s", "DataVersion": "AAAABQAAAAA=", "DeletionMark": false, "Number": "%s",
                  "Date": "%s", "Posted": true, "Контрагент_Key": "%s", "Статус": "НаРассмотрении",
                  "ДатаРешения": "0001-01-01T00:00:00", "СуммаПретензии": 48500,
                  "ОписаниеДефекта": "Течь масла из-под сальника редуктора",
-                 "Товары": [{"LineNumber": "1", "Номенклатура_Key": "1a6f0c55-6b2d-11ee-b962-0242ac120002",
-                             "Номенклатура____Presentation": "Редуктор GBX-24", "Количество": 1,
+                 "Товары": [{"LineNumber": "1", "Номенклатура_Key": "1a6f0c55-6b2d-11ee-b962-0242ac120002", "Количество": 1,
                              "СерийныйНомер": "GBX-24-0017731", "Дефект": "Течь масла", "Сумма": 48500}]}"""
                 .formatted(ref, number, java.time.LocalDateTime.now().minusDays(1).withNano(0), counterpartyRef);
     }

@@ -65,9 +65,8 @@ class OneCPullTests {
     @BeforeEach
     void fresh() {
         onec = OneCTestData.freshExchange(portal, em);
-        onec.stubFor(get(urlPathEqualTo(OneCWireMock.path("Catalog_Номенклатура") + "(guid'" + PRODUCT_REF + "')"))
-                .willReturn(odata("{\"odata.metadata\": \"http://1c/ut/odata/standard.odata/$metadata#Catalog_Номенклатура/@Element\","
-                        + " \"Ref_Key\": \"" + PRODUCT_REF + "\", \"Description\": \"Редуктор GBX-24\", \"Артикул\": \"GBX-24\"}")));
+        OneCWireMock.db().put("Catalog_Номенклатура", "{\"Ref_Key\": \"" + PRODUCT_REF
+                + "\", \"Description\": \"Редуктор GBX-24\", \"Артикул\": \"GBX-24\", \"IsFolder\": false}");
     }
 
     @Test
@@ -95,7 +94,8 @@ class OneCPullTests {
                         java.net.URLEncoder.encode("Редуктор GBX-24", java.nio.charset.StandardCharsets.UTF_8))));
         onec.verify(getRequestedFor(urlPathEqualTo(DOCUMENTS)).withQueryParam("$orderby", equalTo("Date,Ref_Key"))
                 .withQueryParam("$top", equalTo("2")).withQueryParam("$format", equalTo("json"))
-                .withQueryParam("$filter", matching("Date ge datetime'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d'"))
+                .withQueryParam("$filter", matching("Date ge datetime'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d' and Posted eq true"))
+                .withQueryParam("allowedOnly", equalTo("true"))
                 .withHeader("Authorization", equalTo(basic(OneCWireMock.USER, OneCWireMock.PASSWORD))));
 
         // the next run reads everything again, finds no new version, and starts from the newest date less the overlap
@@ -105,7 +105,7 @@ class OneCPullTests {
         assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(5);
         assertThat(FakeCrm.created("crm.deal.update")).isZero();
         onec.verify(getRequestedFor(urlPathEqualTo(DOCUMENTS))
-                .withQueryParam("$filter", equalTo("Date ge datetime'2026-11-26T12:00:00'")));
+                .withQueryParam("$filter", equalTo("Date ge datetime'2026-11-26T12:00:00' and Posted eq true")));
     }
 
     @Test
@@ -192,6 +192,34 @@ class OneCPullTests {
                 .then().statusCode(200).body("entries.size()", org.hamcrest.Matchers.equalTo(1));
     }
 
+    @Test
+    @org.junit.jupiter.api.DisplayName("A document dated 2052 (a typo) does not move the window past now (reference/1c-integration.md §1.9)")
+    void aFutureDatedDocumentDoesNotStopThePull() {
+        String cp = counterparty(ref(), inn(), "Автотехцентр Север ООО");
+        stubPages(COUNTERPARTIES, "Catalog_Контрагенты", List.of(cp));
+        String yesterday = java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Moscow")).minusDays(1).withNano(0).toString();
+        stubPages(DOCUMENTS, "Document_РекламацияДилера", List.of(document(ref(), refOf(cp), "РК-05001", yesterday),
+                document(ref(), refOf(cp), "РК-05002", "2052-11-24T12:00:00")));
+
+        assertThat(pull.runOnce().sets().get("Document_РекламацияДилера").received()).isEqualTo(2);
+        pull.runOnce();
+
+        String secondWindow = onec.findAll(getRequestedFor(urlPathEqualTo(DOCUMENTS))).stream()
+                .map(r -> r.queryParameter("$filter").firstValue()).reduce((a, b) -> b).orElseThrow();
+        java.time.LocalDateTime since = java.time.LocalDateTime.parse(secondWindow.replaceAll(".*datetime'([^']+)'.*", "$1"));
+        assertThat(since).as("the next window starts before today, not in 2052")
+                .isBefore(java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Moscow")));
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("Drafts do not become deals: documents are read with Posted eq true (17.4.5.2 $filter)")
+    void onlyPostedDocumentsAreRead() {
+        stubPages(DOCUMENTS, "Document_РекламацияДилера", List.of());
+        pull.runOnce();
+        onec.verify(getRequestedFor(urlPathEqualTo(DOCUMENTS)).withQueryParam("$filter", matching(".* and Posted eq true")));
+        onec.verify(0, getRequestedFor(urlPathEqualTo(DOCUMENTS)).withQueryParam("$filter", matching("^((?!Posted eq true).)*$")));
+    }
+
     // --- 1C's side
 
     /** Pages of the entity set, and each entity by its key (how documents' counterparties are read). */
@@ -215,16 +243,9 @@ class OneCPullTests {
         assertThat(pull.running()).isFalse();
     }
 
+    /** The objects in the infobase stand-in (it answers pages, keys and filters as 1C does). */
     private void stubPages(String path, String set, List<String> rows) {
-        for (String row : rows) {
-            onec.stubFor(get(urlPathEqualTo(path + "(guid'" + refOf(row) + "')"))
-                    .willReturn(odata(row.replace("{", "{\"odata.metadata\": \"x#" + set + "/@Element\", "))));
-        }
-        for (int skip = 0; skip <= rows.size(); skip += 2) {
-            List<String> page = rows.subList(skip, Math.min(rows.size(), skip + 2));
-            onec.stubFor(page(path, skip).willReturn(odata("{\"odata.metadata\": \"http://1c/ut/odata/standard.odata/$metadata#"
-                    + set + "\", \"value\": [" + String.join(",", page) + "]}")));
-        }
+        rows.forEach(row -> OneCWireMock.db().put(set, row));
     }
 
     private static MappingBuilder page(String path, int skip) {

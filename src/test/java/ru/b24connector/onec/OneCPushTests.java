@@ -67,6 +67,7 @@ class OneCPushTests {
         portal.resetAll();
         FakeCrm.reset();
         OneCWireMock.server().resetAll();
+        OneCTestData.settingsChanged();
         OneCTestData.stubPortal(portal);
     }
 

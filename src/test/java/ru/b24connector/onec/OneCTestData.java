@@ -29,10 +29,23 @@ final class OneCTestData {
         ru.b24connector.testsupport.FakeCrm.reset();
         com.github.tomakehurst.wiremock.WireMockServer onec = ru.b24connector.testsupport.OneCWireMock.server();
         onec.resetAll();
+        ru.b24connector.testsupport.OneCWireMock.infobase();
+        settingsChanged();
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
-                .run(() -> em.createNativeQuery("DELETE FROM onec_watermark").executeUpdate());
+                .run(() -> {
+                    em.createNativeQuery("DELETE FROM onec_watermark").executeUpdate();
+                    em.createNativeQuery("DELETE FROM onec_pending").executeUpdate();
+                    em.createNativeQuery("DELETE FROM onec_exchange_node").executeUpdate();
+                });
         stubPortal(portal);
         return onec;
+    }
+
+    /** As after a restart with new settings: 1C's refusal of the credentials (another test's) is forgotten. */
+    static void settingsChanged() {
+        io.quarkus.arc.Arc.container().instance(OneCODataClient.class).get().forgetRefusedCredentials();
+        io.quarkus.arc.Arc.container().instance(OneCProducts.class).get().forget();
+        io.quarkus.arc.Arc.container().instance(OneCExchangePlan.class).get().useInTests(null);
     }
 
     /** The portal stand-in: its CRM behind batch and behind the single calls the exchange makes. */
