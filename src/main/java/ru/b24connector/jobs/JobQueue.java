@@ -49,6 +49,18 @@ public class JobQueue {
     @Inject
     Event<Enqueued> enqueued;
 
+    /** A job dead-lettered because its worker stopped during it {@code crashes} times; fired in the claim's transaction. */
+    public record Crashed(long id, String type, int attempts, int crashes) {
+    }
+
+    @Inject
+    Event<Crashed> crashed;
+
+    /** The dead letter's reason, as the console shows it. */
+    static String crashReason(int crashes) {
+        return "the worker stopped during this job " + crashes + " times";
+    }
+
     /**
      * Adds a job unless one of the same type and key exists (then nothing happens).
      *
@@ -143,6 +155,16 @@ public class JobQueue {
             Instant leaseEnd = clock.instant().plus(config.lease());
             for (Number id : ids) {
                 Job job = em.find(Job.class, id.longValue());
+                if (takenOver.contains(job.id) && ++job.crashes >= config.maxCrashes()) {
+                    // its worker stopped during every one of these runs: running it again would stop the next one
+                    job.status = Job.Status.DEAD;
+                    job.lastError = crashReason(job.crashes);
+                    job.lockedBy = null;
+                    job.lockedUntil = null;
+                    job.updatedAt = clock.instant();
+                    crashed.fire(new Crashed(job.id, job.type, job.attempts, job.crashes));
+                    continue;
+                }
                 job.status = Job.Status.RUNNING;
                 if (!takenOver.contains(job.id)) {
                     job.attempts++;
@@ -173,6 +195,7 @@ public class JobQueue {
             Job row = em.find(Job.class, job.id);
             if (row != null && row.status == Job.Status.RUNNING && job.lockedBy.equals(row.lockedBy)) {
                 row.status = Job.Status.DONE;
+                row.crashes = 0;
                 row.lockedBy = null;
                 row.lockedUntil = null;
                 row.lastError = null;
@@ -194,6 +217,7 @@ public class JobQueue {
                 return false;
             }
             row.lastError = truncate(error);
+            row.crashes = 0;
             row.lockedBy = null;
             row.lockedUntil = null;
             row.updatedAt = clock.instant();
@@ -228,6 +252,7 @@ public class JobQueue {
             }
             row.status = Job.Status.QUEUED;
             row.attempts = Math.max(0, row.attempts - 1);
+            row.crashes = 0;
             row.lastError = truncate(reason);
             row.waitingFor = waitingFor;
             row.lockedBy = null;
@@ -284,16 +309,53 @@ public class JobQueue {
      */
     public int takeBack(String replica, String current) {
         Timestamp now = Timestamp.from(clock.instant());
+        String pattern = replica.replace("%", "\\%").replace("_", "\\_") + "/%";
+        // the earlier incarnation died during these jobs: a crash each (a clean stop released its jobs instead);
+        // MariaDB assigns left to right, so status and last_error see the old count
+        List<Object[]> dead = deadByCrash("locked_by LIKE ?2 AND locked_by <> ?3", pattern, current);
         int taken = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
-                        UPDATE job SET status = 'QUEUED', attempts = GREATEST(attempts - 1, 0), locked_by = NULL,
+                        UPDATE job SET status = IF(crashes + 1 >= ?4, 'DEAD', 'QUEUED'),
+                               last_error = IF(crashes + 1 >= ?4, CONCAT('the worker stopped during this job ',
+                                                                        crashes + 1, ' times'), last_error),
+                               crashes = crashes + 1, attempts = GREATEST(attempts - 1, 0), locked_by = NULL,
                                locked_until = NULL, run_at = ?1, updated_at = ?1
                         WHERE status = 'RUNNING' AND locked_by LIKE ?2 AND locked_by <> ?3""")
-                .setParameter(1, now).setParameter(2, replica.replace("%", "\\%").replace("_", "\\_") + "/%")
-                .setParameter(3, current).executeUpdate());
+                .setParameter(1, now).setParameter(2, pattern).setParameter(3, current)
+                .setParameter(4, config.maxCrashes()).executeUpdate());
+        dead.forEach(r -> crashed.fire(new Crashed(((Number) r[0]).longValue(), (String) r[1],
+                Math.max(0, ((Number) r[2]).intValue() - 1), ((Number) r[3]).intValue() + 1)));
+        taken -= dead.size();
         if (taken > 0) {
             enqueued.fire(new Enqueued("taken-back"));
         }
         return taken;
+    }
+
+    /** Jobs that {@link #takeBack} is about to dead-letter: id, type, attempts, crashes so far. */
+    @SuppressWarnings("unchecked")
+    private List<Object[]> deadByCrash(String where, String pattern, String current) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                        "SELECT id, type, attempts, crashes FROM job WHERE status = 'RUNNING' AND crashes + 1 >= ?1 AND "
+                                + where).setParameter(1, config.maxCrashes()).setParameter(2, pattern)
+                .setParameter(3, current).getResultList());
+    }
+
+    /**
+     * Gives up the jobs {@code worker} still holds (a clean stop whose grace ran out): due at once for any other
+     * worker, no attempt spent and no crash counted, since the run did not fail and the worker did not die; returns
+     * how many.
+     */
+    public int release(String worker, Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
+                        UPDATE job SET status = 'QUEUED', attempts = GREATEST(attempts - 1, 0), locked_by = NULL,
+                               locked_until = NULL, run_at = ?1, updated_at = ?1, version = version + 1,
+                               last_error = 'released by a replica that stopped during the run'
+                        WHERE id IN (?3) AND locked_by = ?2 AND status = 'RUNNING'""")
+                .setParameter(1, now).setParameter(2, worker).setParameter(3, new ArrayList<>(ids)).executeUpdate());
     }
 
     /** Ends the job as SKIPPED: what it works on is gone; not a failure, nothing to retry. */
@@ -302,6 +364,7 @@ public class JobQueue {
             Job row = em.find(Job.class, job.id);
             if (row != null && row.status == Job.Status.RUNNING && job.lockedBy.equals(row.lockedBy)) {
                 row.status = Job.Status.SKIPPED;
+                row.crashes = 0;
                 row.lastError = truncate(reason);
                 row.lockedBy = null;
                 row.lockedUntil = null;
@@ -336,6 +399,7 @@ public class JobQueue {
         }
         row.status = Job.Status.QUEUED;
         row.attempts = 0;
+        row.crashes = 0;
         row.runAt = clock.instant();
         row.updatedAt = clock.instant();
         enqueued.fire(new Enqueued(row.type));
@@ -346,7 +410,7 @@ public class JobQueue {
     @Transactional
     public int replayDead(String type) {
         Instant now = clock.instant();
-        int replayed = em.createQuery("update Job set status = :queued, attempts = 0, runAt = :now, updatedAt = :now, "
+        int replayed = em.createQuery("update Job set status = :queued, attempts = 0, crashes = 0, runAt = :now, updatedAt = :now, "
                         + "version = version + 1 where status = :dead and type = :type")
                 .setParameter("queued", Job.Status.QUEUED).setParameter("dead", Job.Status.DEAD)
                 .setParameter("now", now).setParameter("type", type).executeUpdate();

@@ -77,6 +77,7 @@ public class JobWorker {
     /** Ids of the jobs running in this process now: the only leases the heartbeat renews. */
     private final java.util.Set<Long> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean started;
+    private volatile boolean stopping;
 
     @PostConstruct
     void identify() {
@@ -121,14 +122,54 @@ public class JobWorker {
         }
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+    /**
+     * A clean stop (SIGTERM): no new claims; the jobs running now get {@link JobsConfig#shutdownGrace()} to finish;
+     * whatever still runs then is released for another replica to take at once (no attempt spent, no crash
+     * counted). Observed early, while the database and Hibernate are still open.
+     */
+    void stop(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE)
+              ShutdownEvent event) throws InterruptedException {
+        stopping = true;
+        if (pool == null) {
+            return;
+        }
         pool.shutdown();
-        pool.awaitTermination(10, TimeUnit.SECONDS); // unfinished jobs run again after their lease
+        long start = System.nanoTime();
+        boolean finished = pool.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+        java.util.Set<Long> left = java.util.Set.copyOf(running);
+        if (!left.isEmpty()) {
+            try {
+                int released = queue.release(workerId, left);
+                Log.infof("Stopping: released %d job(s) still running after %d s for another replica", released,
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+            } catch (RuntimeException e) {
+                // the database is away too: their leases run out and another replica takes them then
+                Log.infof("Stopping: %d running job(s) not released (%s); another replica takes them after their lease",
+                        left.size(), describe(e));
+            }
+        } else if (finished) {
+            Log.debugf("Stopping: no job left running");
+        }
+        pool.shutdownNow();
+    }
+
+    /** True from the start of a stop: no job is claimed any more. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    void onCrashed(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobQueue.Crashed crash) {
+        metrics.counter("connector.jobs.finished", "type", crash.type(), "outcome", "dead").increment();
+        Log.errorf("Job %d (%s) dead-lettered: %s", crash.id(), crash.type(), JobQueue.crashReason(crash.crashes()));
+        Job job = new Job();
+        job.id = crash.id();
+        job.attempts = crash.attempts();
+        attempts.recordQuietly(job, clock.instant(), "dead", JobQueue.crashReason(crash.crashes()), workerId);
     }
 
     @Scheduled(identity = "job-poll", every = "${jobs.poll-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        if (config.runInBackground() && started) { // the scheduler may tick before startup finished
+        if (config.runInBackground() && started && !stopping) { // the scheduler may tick before startup finished
             dispatchQuietly();
         }
     }
@@ -164,7 +205,7 @@ public class JobWorker {
     }
 
     void onEnqueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobQueue.Enqueued event) {
-        if (config.runInBackground() && pool != null && !pool.isShutdown()) {
+        if (config.runInBackground() && pool != null && !pool.isShutdown() && !stopping) {
             pool.execute(this::dispatchQuietly);
         }
     }
@@ -302,7 +343,7 @@ public class JobWorker {
      * as soon as the burst is over.
      */
     private void dispatch() {
-        while (true) {
+        while (!stopping) {
             int width = inbox.receiving(config.receivingWindow().toNanos())
                     ? Math.min(config.workersWhileReceiving().orElse(config.workers()), config.workers()) : config.workers();
             int idle = reserve(width);
@@ -322,11 +363,21 @@ public class JobWorker {
             for (Job job : claimed) {
                 pool.execute(() -> {
                     try {
-                        run(job);
+                        if (!stopping) { // claimed but not started when the stop began: released with the rest
+                            run(job);
+                        }
+                    } catch (RuntimeException e) {
+                        // the outcome could not be written (the database went away, or the stop closed it): the
+                        // job stays leased and runs again, spending no attempt
+                        if (stopping) {
+                            Log.debugf("Job %d: outcome not written during the stop: %s", job.id, describe(e));
+                        } else {
+                            Log.warnf("Job %d (%s): outcome not written: %s", job.id, job.type, describe(e));
+                        }
                     } finally {
                         busy.decrementAndGet();
                     }
-                    if (!pool.isShutdown()) {
+                    if (!pool.isShutdown() && !stopping) {
                         dispatchQuietly(); // the queue had work a moment ago: look for the next job at once
                     }
                 });

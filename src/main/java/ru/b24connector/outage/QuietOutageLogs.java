@@ -1,0 +1,58 @@
+package ru.b24connector.outage;
+
+import io.quarkus.logging.LoggingFilter;
+
+import java.util.logging.Filter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+/**
+ * Keeps the console log readable during an outage and a stop: a scheduled task (any feature's) that fails because a
+ * dependency is down, or because the stop closed the database, is not an error with a stack trace; the outage
+ * itself is logged once by {@link DependencyState} (one WARN down, one INFO back). While the database is known
+ * down, the JDBC layer's own per-statement complaints are dropped too. Everything else passes untouched.
+ */
+@LoggingFilter(name = "quiet-outages")
+public final class QuietOutageLogs implements Filter {
+
+    /** The scheduler's logger for a task that threw. */
+    static final String SCHEDULER = "io.quarkus.scheduler.common.runtime.StatusEmitterInvoker";
+
+    /** Set by {@link DependencyState}; read here, where no bean can be injected. */
+    static volatile boolean databaseDown;
+    static volatile boolean stopping;
+
+    @Override
+    public boolean isLoggable(LogRecord record) {
+        if (record.getLevel().intValue() < Level.WARNING.intValue()) {
+            return true;
+        }
+        Throwable thrown = record.getThrown();
+        String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
+        if (SCHEDULER.equals(logger) && thrown != null) {
+            return !(Outages.of(thrown).isPresent() || stopping);
+        }
+        if (databaseDown && jdbcLayer(logger)) {
+            return thrown != null && Outages.of(thrown).isEmpty(); // only what is not the outage itself
+        }
+        return !(stopping && thrown != null && closedByTheStop(thrown));
+    }
+
+    /** Loggers that repeat a broken connection once per statement. */
+    private static boolean jdbcLayer(String logger) {
+        return logger.startsWith("org.hibernate.engine.jdbc") || logger.startsWith("io.agroal")
+                || logger.startsWith("com.arjuna") || logger.startsWith("org.mariadb.jdbc");
+    }
+
+    /** Hibernate or the pool refusing work because the stop closed them. */
+    static boolean closedByTheStop(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? "" : t.getMessage();
+            if (message.contains("is closed") || message.contains("has been closed")
+                    || message.contains("shutting down") || t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
