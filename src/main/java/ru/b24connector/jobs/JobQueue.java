@@ -28,7 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * in two replicas, never get the same job.
  */
 @ApplicationScoped
-public class JobQueue {
+public class JobQueue implements ru.b24connector.outage.WaitingWork {
 
     /** Fired after a transaction that enqueued work commits, so idle workers start at once. */
     public record Enqueued(String type) {
@@ -266,6 +266,7 @@ public class JobQueue {
      * Makes every job waiting for {@code dependency} due now. They then run in arrival order (the claim orders
      * equal due times by id); returns how many.
      */
+    @Override
     public int release(String dependency) {
         Timestamp now = Timestamp.from(clock.instant());
         int released = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
@@ -279,6 +280,7 @@ public class JobQueue {
 
     /** Queued jobs per dependency they wait for. */
     @SuppressWarnings("unchecked")
+    @Override
     public java.util.Map<String, Long> waitingCounts() {
         java.util.Map<String, Long> counts = new java.util.HashMap<>();
         QuarkusTransaction.requiringNew().call(() -> (List<Object[]>) em.createNativeQuery("""
