@@ -216,9 +216,9 @@ class JobQueueTests {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("dead", "the worker stopped during this job 3 times"));
         assertThat(queue.list(Job.Status.DEAD, 100)).extracting(j -> j.id).contains(id);
 
+        QuarkusMock.installMockForType(Clock.systemUTC(), Clock.class);
         assertThat(queue.replay(id)).isTrue();
         assertThat(queue.find(id).orElseThrow().crashes).as("a replay starts the count again").isZero();
-        QuarkusMock.installMockForType(Clock.systemUTC(), Clock.class);
         assertThat(worker.runDue()).isEqualTo(1);
     }
 
