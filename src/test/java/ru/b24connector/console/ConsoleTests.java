@@ -70,6 +70,22 @@ class ConsoleTests {
         given().contentType(FORM).formParam("token", ConsoleLogin.TOKEN).post("/admin/login").then().statusCode(429);
     }
 
+    @Inject
+    jakarta.persistence.EntityManager em;
+
+    @Test
+    void failuresSeenByAnotherReplicaCountHereToo() {
+        // ten failures from this address reached the other replica behind the load balancer
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            for (int i = 0; i < 10; i++) {
+                em.createNativeQuery("INSERT INTO console_login_failure (address, failed_at) VALUES ('127.0.0.1', ?1)")
+                        .setParameter(1, java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(i))).executeUpdate();
+            }
+        });
+        given().contentType(FORM).formParam("token", ConsoleLogin.TOKEN).post("/admin/login")
+                .then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue());
+    }
+
     @Test
     void theRightTokenOpensASessionCookieThatIsHttpOnlyAndStrict() {
         String setCookie = given().redirects().follow(false).contentType(FORM).formParam("token", ConsoleLogin.TOKEN)
