@@ -47,6 +47,9 @@ public class JobWorker {
     JobQueue queue;
 
     @Inject
+    JobLeases leases;
+
+    @Inject
     JobsConfig config;
 
     @Inject
@@ -112,7 +115,7 @@ public class JobWorker {
 
     private void takeBackOwnJobs() {
         try {
-            int taken = queue.takeBack(replica, workerId);
+            int taken = leases.takeBack(replica, workerId);
             if (taken > 0) {
                 Log.infof("Took back %d job(s) this replica (%s) was running before it restarted", taken, replica);
             }
@@ -139,7 +142,7 @@ public class JobWorker {
         java.util.Set<Long> left = java.util.Set.copyOf(running);
         if (!left.isEmpty()) {
             try {
-                int released = queue.release(workerId, left);
+                int released = leases.release(workerId, left);
                 Log.infof("Stopping: released %d job(s) still running after %d s for another replica", released,
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
             } catch (RuntimeException e) {
@@ -194,7 +197,7 @@ public class JobWorker {
 
     /** Extends the lease of every job this replica is running, and fires {@link Heartbeat}; returns how many jobs. */
     public int renewLeases() {
-        int renewed = queue.renewLeases(workerId, running);
+        int renewed = leases.renewLeases(workerId, running);
         heartbeats.fire(new Heartbeat());
         return renewed;
     }

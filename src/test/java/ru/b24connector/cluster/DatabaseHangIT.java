@@ -155,8 +155,8 @@ class DatabaseHangIT {
             assertThat(busy).as("the queue was busy at the stop").isPositive();
             assertThat(FakeCrm.created("crm.deal.add")).as("deals").isEqualTo(CLAIMS);
             assertThat(FakeCrm.dealByOrigin).as("distinct deals").hasSize(CLAIMS);
-            assertThat(countInbox(db, "source = 'dealer'")).as("claims stored once each").isEqualTo(CLAIMS);
-            assertThat(countInbox(db, "dedup_key LIKE '%ONTASKUPDATE%'")).as("events stored once each")
+            assertThat(countRows(db, "SELECT COUNT(*) FROM reclamation")).as("claims stored once each").isEqualTo(CLAIMS);
+            assertThat(countInbox(db, "source = 'b24-event' AND kind = 'ONTASKUPDATE'")).as("events stored once each")
                     .isEqualTo(EVENTS);
             assertThat(countJobs(db, "status <> 'DONE'")).as("jobs not done").isZero();
             assertThat(countJobs(db, "crashes > 0")).as("a stop is no crash").isZero();

@@ -36,6 +36,9 @@ class JobQueueTests {
     @Inject
     JobWorker worker;
 
+    @Inject
+    JobLeases leases;
+
     @BeforeEach
     void drain() {
         worker.runDue(); // leftovers of other tests
@@ -174,7 +177,7 @@ class JobQueueTests {
         long theirs = queue.enqueue("test.flaky", "restart-theirs", Map.of()).orElseThrow();
         assertThat(queue.claim("replica-b:8080/live", 1)).extracting(j -> j.id).containsExactly(theirs);
 
-        assertThat(queue.takeBack("replica-a:8080", "replica-a:8080/new")).isEqualTo(1);
+        assertThat(leases.takeBack("replica-a:8080", "replica-a:8080/new")).isEqualTo(1);
 
         Job back = queue.find(mine).orElseThrow();
         assertThat(back.status).isEqualTo(Job.Status.QUEUED);
@@ -226,20 +229,20 @@ class JobQueueTests {
     void aRestartAfterAKillCountsACrashButACleanStopDoesNotAndAFinishedRunStartsTheCountAgain() {
         long id = queue.enqueue("test.flaky", "restarts", Map.of()).orElseThrow();
         assertThat(queue.claim("replica-r:8080/killed", 1)).extracting(j -> j.id).containsExactly(id);
-        assertThat(queue.takeBack("replica-r:8080", "replica-r:8080/second")).isEqualTo(1);
+        assertThat(leases.takeBack("replica-r:8080", "replica-r:8080/second")).isEqualTo(1);
         assertThat(queue.find(id).orElseThrow().crashes).as("killed during the job").isEqualTo(1);
 
         assertThat(queue.claim("replica-r:8080/second", 1)).extracting(j -> j.id).containsExactly(id);
-        assertThat(queue.release("replica-r:8080/second", List.of(id))).as("a clean stop's grace ran out").isEqualTo(1);
+        assertThat(leases.release("replica-r:8080/second", List.of(id))).as("a clean stop's grace ran out").isEqualTo(1);
         Job released = queue.find(id).orElseThrow();
         assertThat(released.status).isEqualTo(Job.Status.QUEUED);
         assertThat(released.attempts).as("no attempt spent").isZero();
         assertThat(released.crashes).as("a clean stop is no crash").isEqualTo(1);
         assertThat(released.runAt).as("due at once for another replica").isBeforeOrEqualTo(Instant.now());
-        assertThat(queue.takeBack("replica-r:8080", "replica-r:8080/third")).as("nothing left running").isZero();
+        assertThat(leases.takeBack("replica-r:8080", "replica-r:8080/third")).as("nothing left running").isZero();
 
         assertThat(queue.claim("replica-r:8080/third", 1)).extracting(j -> j.id).containsExactly(id);
-        assertThat(queue.takeBack("replica-r:8080", "replica-r:8080/fourth")).isEqualTo(1);
+        assertThat(leases.takeBack("replica-r:8080", "replica-r:8080/fourth")).isEqualTo(1);
         assertThat(queue.find(id).orElseThrow().crashes).isEqualTo(2);
         assertThat(worker.runDue()).isEqualTo(1);
         Job done = queue.find(id).orElseThrow();
@@ -252,7 +255,7 @@ class JobQueueTests {
         long id = queue.enqueue("test.flaky", "restarts-thrice", Map.of()).orElseThrow();
         for (int restart = 1; restart <= 3; restart++) {
             assertThat(queue.claim("replica-t:8080/" + restart, 1)).extracting(j -> j.id).containsExactly(id);
-            assertThat(queue.takeBack("replica-t:8080", "replica-t:8080/" + (restart + 1)))
+            assertThat(leases.takeBack("replica-t:8080", "replica-t:8080/" + (restart + 1)))
                     .as("taken back for another run after restart %d", restart).isEqualTo(restart < 3 ? 1 : 0);
         }
         Job dead = queue.find(id).orElseThrow();
