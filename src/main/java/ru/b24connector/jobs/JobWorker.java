@@ -139,6 +139,12 @@ public class JobWorker {
         pool.shutdown();
         long start = System.nanoTime();
         boolean finished = pool.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+        if (!finished) {
+            // past the grace: interrupt what still runs (a job interrupted during the stop is released, not failed,
+            // see run) and give it a moment to end, so its next run on another replica does not overlap it
+            pool.shutdownNow();
+            pool.awaitTermination(2, TimeUnit.SECONDS);
+        }
         java.util.Set<Long> left = java.util.Set.copyOf(running);
         if (!left.isEmpty()) {
             try {
@@ -172,7 +178,9 @@ public class JobWorker {
 
     @Scheduled(identity = "job-poll", every = "${jobs.poll-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        if (config.runInBackground() && started && !stopping) { // the scheduler may tick before startup finished
+        // the scheduler may tick before startup finished; while the database is known down its probe watches it,
+        // a claim would only wait for the socket timeout
+        if (config.runInBackground() && started && !stopping && !dependencies.isDown(Dependency.DATABASE)) {
             dispatchQuietly();
         }
     }
@@ -248,6 +256,13 @@ public class JobWorker {
             } catch (JobSkipped gone) {
                 skip(job, gone.getMessage(), started);
             } catch (Exception e) {
+                if (stopping) {
+                    // the stop interrupted it or closed what it used: not the job's failure; released below (the
+                    // stop releases what is still in running) with no attempt spent
+                    Log.debugf("Job %d (%s) cut short by the stop: %s", job.id, job.type, describe(e));
+                    releaseOnStop(job);
+                    return;
+                }
                 if (ru.b24connector.cluster.Deadlocks.victim(e)) {
                     // the database rolled that transaction back to break a lock cycle; handlers are idempotent: again soon,
                     // not counted as a failed attempt
@@ -273,6 +288,14 @@ public class JobWorker {
             running.remove(job.id);
             MDC.remove("jobId");
             MDC.remove("jobType");
+        }
+    }
+
+    private void releaseOnStop(Job job) {
+        try {
+            leases.release(workerId, List.of(job.id));
+        } catch (RuntimeException e) {
+            Log.debugf("Job %d not released (%s): another replica takes it after its lease", job.id, describe(e));
         }
     }
 

@@ -32,15 +32,32 @@ public final class QuietOutageLogs implements Filter {
         if (SCHEDULER.equals(logger) && thrown != null) {
             return !(Outages.of(thrown).isPresent() || stopping);
         }
-        if (databaseDown && jdbcLayer(logger)) {
-            return thrown != null && Outages.of(thrown).isEmpty(); // only what is not the outage itself
+        if (jdbcLayer(logger)) {
+            if (connectionTrouble(record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+                    : record.getMessage())) {
+                return false; // the pool, the transaction manager and Hibernate each repeat a broken connection
+            }
+            if (databaseDown) {
+                return thrown != null && Outages.of(thrown).isEmpty(); // only what is not the outage itself
+            }
         }
         return !(stopping && thrown != null && closedByTheStop(thrown));
     }
 
+    /** What the JDBC layer says, once per statement and connection, when the database does not answer. */
+    private static final java.util.regex.Pattern CONNECTION_TROUBLE = java.util.regex.Pattern.compile(
+            "Acquisition timeout|Socket timout|Socket timeout|Connection is closed|Failed to enlist|could not register "
+                    + "transaction|association of connection|incorrect state VALIDATION|SQLState: (null|08)|"
+                    + "Communications link|Connection refused|Could not connect|attempted rollback");
+
+    static boolean connectionTrouble(String message) {
+        return message != null && CONNECTION_TROUBLE.matcher(message).find();
+    }
+
     /** Loggers that repeat a broken connection once per statement. */
     private static boolean jdbcLayer(String logger) {
-        return logger.startsWith("org.hibernate.engine.jdbc") || logger.startsWith("io.agroal")
+        return logger.startsWith("org.hibernate.engine.jdbc") || logger.startsWith("org.hibernate.orm.jdbc")
+                || logger.startsWith("io.agroal")
                 || logger.startsWith("com.arjuna") || logger.startsWith("org.mariadb.jdbc");
     }
 

@@ -47,7 +47,9 @@ class DatabaseHangIT {
     private static final String TOKEN = "hang-dealer";
     private static final int DEALERS = 6;
     private static final int CLAIMS_PER_DEALER = 4;
-    private static final int CLAIMS = DEALERS * CLAIMS_PER_DEALER;
+    /** Claims of new dealers posted at once just before the stop, so the queue is busy when SIGTERM comes. */
+    private static final int BURST = 30;
+    private static final int CLAIMS = DEALERS * CLAIMS_PER_DEALER + BURST;
     private static final int EVENTS = 30;
     private static final int FREEZE_SECONDS = Integer.getInteger("hang.freeze-seconds", 15);
     private static final long ANSWER_BOUND_MILLIS = 10_000;
@@ -57,6 +59,8 @@ class DatabaseHangIT {
     private final ConcurrentLinkedQueue<String> answers = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> frozenAnswerMillis = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> answerMillis = new ConcurrentLinkedQueue<>();
+    /** "millis path (frozen)" of answers slower than a second, to tell where the time went. */
+    private final ConcurrentLinkedQueue<String> slow = new ConcurrentLinkedQueue<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean frozen;
     private volatile long thawedAt;
@@ -118,8 +122,24 @@ class DatabaseHangIT {
             for (Future<?> s : sending) {
                 s.get(3, TimeUnit.MINUTES);
             }
-            log("all " + CLAIMS + " claims and " + EVENTS + " events stored");
+            log("all claims and " + EVENTS + " events stored");
 
+            List<Future<?>> burst = new ArrayList<>();
+            for (int d = 0; d < BURST; d++) {
+                String body = claim(100 + d, 0);
+                int port = ports[d % 2];
+                burst.add(senders.submit(() -> {
+                    int status;
+                    while ((status = send(port, "/api/v1/reclamations", "application/json", "Bearer " + TOKEN, body))
+                            != 202 && (status == 0 || status >= 500) && !Thread.currentThread().isInterrupted()) {
+                        pause(500);
+                    }
+                    assertThat(status).as("burst claim").isEqualTo(202);
+                }));
+            }
+            for (Future<?> b : burst) {
+                b.get(2, TimeUnit.MINUTES);
+            }
             long busy = countJobs(db, "status IN ('QUEUED', 'RUNNING')");
             long stopAt = System.nanoTime();
             replicas[0].destroy(); // SIGTERM, as Kubernetes sends it
@@ -144,6 +164,7 @@ class DatabaseHangIT {
                     max(answerMillis), downAfter, readyAgain[0], readyAgain[1],
                     firstStoredAfterThaw == 0 ? -1 : (firstStoredAfterThaw - thawedAt) / 1_000_000, stopMillis, busy,
                     drainMillis, summary()));
+            figures.append("; answers over 1 s: ").append(slow);
             log(figures.toString());
             Files.writeString(root.resolve("timings.txt"), figures + System.lineSeparator());
 
@@ -233,6 +254,9 @@ class DatabaseHangIT {
             HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             long millis = (System.nanoTime() - start) / 1_000_000;
             answerMillis.add(millis);
+            if (millis > 1_000) {
+                slow.add(millis + " ms " + path + " " + answer.statusCode() + (whileFrozen ? " (frozen)" : ""));
+            }
             if (whileFrozen) {
                 frozenAnswerMillis.add(millis);
             }
@@ -253,7 +277,7 @@ class DatabaseHangIT {
         return ("{\"dealer\":{\"companyName\":\"Дилер %d\",\"inn\":\"%s\",\"contactName\":\"Иван Петров\","
                 + "\"email\":\"hang%d@example.ru\",\"phone\":\"8 (912) 345-67-%02d\"},\"dealerClaimId\":\"HG-%d-%d\","
                 + "\"claimText\":\"Течь масла\",\"items\":[{\"productName\":\"Редуктор GBX-24\",\"quantity\":1}]}")
-                .formatted(dealer, IntakeBurst.inn(780_000_000L + dealer), dealer, dealer, dealer, k);
+                .formatted(dealer, IntakeBurst.inn(780_000_000L + dealer), dealer, dealer % 100, dealer, k);
     }
 
     /** When readiness on {@code port} first answered {@code status} (System.nanoTime), or -1. */
