@@ -183,6 +183,8 @@ class DatabaseHangIT {
             assertThat(countJobs(db, "crashes > 0")).as("a stop is no crash").isZero();
             assertThat(countRows(db, "SELECT COUNT(*) FROM job_attempt WHERE outcome IN ('failed', 'dead')"))
                     .as("attempts spent").isZero();
+            replicas[1].destroy(); // the second one stops too: an idle stop is just as quiet
+            assertThat(replicas[1].waitFor(40, TimeUnit.SECONDS)).as("replica 1 stopped").isTrue();
             for (Path log : logs) {
                 List<String> lines = Files.readAllLines(log);
                 assertThat(lines).as(log + ": ERROR lines").noneMatch(l -> l.contains(" ERROR "));
