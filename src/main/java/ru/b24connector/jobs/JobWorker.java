@@ -356,6 +356,8 @@ public class JobWorker {
         } catch (RuntimeException e) {
             if (Outages.databaseDown(e)) {
                 dependencies.down(Dependency.DATABASE, describe(e)); // logged once per outage, not once a second
+            } else if (stopping) {
+                Log.debugf("Job dispatch during the stop: %s", describe(e)); // what it claimed is released
             } else {
                 Log.warnf("Job dispatch failed: %s", describe(e));
             }

@@ -24,11 +24,14 @@ public final class QuietOutageLogs implements Filter {
 
     @Override
     public boolean isLoggable(LogRecord record) {
+        Throwable thrown = record.getThrown();
+        String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
+        if (thrown != null && jdbcLayer(logger) && Outages.of(thrown).isPresent()) {
+            return false; // e.g. Hibernate's INFO "Error performing load command" with the whole stack
+        }
         if (record.getLevel().intValue() < Level.WARNING.intValue()) {
             return true;
         }
-        Throwable thrown = record.getThrown();
-        String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
         if (SCHEDULER.equals(logger) && thrown != null) {
             return !(Outages.of(thrown).isPresent() || stopping);
         }
@@ -57,6 +60,7 @@ public final class QuietOutageLogs implements Filter {
     /** Loggers that repeat a broken connection once per statement. */
     private static boolean jdbcLayer(String logger) {
         return logger.startsWith("org.hibernate.engine.jdbc") || logger.startsWith("org.hibernate.orm.jdbc")
+                || logger.startsWith("org.hibernate.event")
                 || logger.startsWith("io.agroal")
                 || logger.startsWith("com.arjuna") || logger.startsWith("org.mariadb.jdbc");
     }

@@ -151,15 +151,15 @@ class DatabaseHangIT {
             while (FakeCrm.created("crm.deal.add") < CLAIMS && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            long drainMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
             while (countJobs(db, "status IN ('QUEUED', 'RUNNING')") > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
+                Thread.sleep(100);
             }
+            long drainMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
 
             figures.append(String.format("freeze %d s; answers during the freeze: %d, slowest %d ms, median %d ms; "
                             + "slowest answer overall %d ms; readiness DOWN after %d ms; ready again after %d / %d ms; "
                             + "first claim stored %d ms after the thaw; stop (SIGTERM) took %d ms with %d job(s) busy; "
-                            + "the other replica had every deal %d ms after the stop; answers: %s",
+                            + "the other replica had the queue empty and every deal %d ms after the stop; answers: %s",
                     FREEZE_SECONDS, frozenAnswerMillis.size(), max(frozenAnswerMillis), median(frozenAnswerMillis),
                     max(answerMillis), downAfter, readyAgain[0], readyAgain[1],
                     firstStoredAfterThaw == 0 ? -1 : (firstStoredAfterThaw - thawedAt) / 1_000_000, stopMillis, busy,
