@@ -15,6 +15,10 @@ public class ConsoleDatabaseDownPage implements DatabaseUnavailablePage {
     @Inject
     ConsoleRequest current;
 
+    @Inject
+    @io.quarkus.qute.Location("console/message.html")
+    io.quarkus.qute.Template message;
+
     @Override
     public boolean handles(String path) {
         return ConsolePaths.isConsole(path);
@@ -29,7 +33,7 @@ public class ConsoleDatabaseDownPage implements DatabaseUnavailablePage {
 
     @Override
     public Response render(int retryAfterSeconds) {
-        return Response.fromResponse(pages.html(503, pages.page(pages.message, null).data("status", 503)
+        return Response.fromResponse(pages.html(503, pages.page(message, null).data("status", 503)
                         .data("message", message()).data("back", null)
                         .data("refresh", retryAfterSeconds)))
                 .header("Retry-After", String.valueOf(retryAfterSeconds)).build();
