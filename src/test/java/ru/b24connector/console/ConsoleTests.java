@@ -73,6 +73,23 @@ class ConsoleTests {
     @Inject
     jakarta.persistence.EntityManager em;
 
+    @Inject
+    ru.b24connector.jobs.JobLeases leases;
+
+    @Test
+    void aJobThatKeptKillingItsWorkerShowsWhyAmongTheDeadLetters() {
+        long id = jobs.enqueue("test.flaky", "kills-its-worker-console", Map.of()).orElseThrow();
+        for (int restart = 1; restart <= 3; restart++) { // its replica died during it three times
+            assertThat(jobs.claim("replica-k:8080/" + restart, 1)).extracting(j -> j.id).containsExactly(id);
+            leases.takeBack("replica-k:8080", "replica-k:8080/" + (restart + 1));
+        }
+        String session = ConsoleLogin.session();
+        given().cookie(ConsoleSessions.COOKIE, session).get("/admin/console/jobs?status=DEAD").then().statusCode(200)
+                .body(containsString("the worker stopped during this job 3 times"));
+        given().cookie(ConsoleSessions.COOKIE, session).get("/admin/console/jobs/" + id).then().statusCode(200)
+                .body(containsString("the worker stopped during this job 3 times"));
+    }
+
     @Test
     void failuresSeenByAnotherReplicaCountHereToo() {
         // ten failures from this address reached the other replica behind the load balancer
