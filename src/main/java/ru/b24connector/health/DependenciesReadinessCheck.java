@@ -24,8 +24,13 @@ public class DependenciesReadinessCheck implements HealthCheck {
     @Inject
     DependencyState state;
 
+    @Inject
+    ru.b24connector.outage.DatabaseProbe databaseProbe;
+
     @Override
     public HealthCheckResponse call() {
+        // known down: DOWN at once, unless a ping (bounded by the JDBC timeouts) finds it back right now
+        boolean databaseDown = state.isDown(Dependency.DATABASE) && !databaseProbe.runOnce();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("dependencies").up();
         response.withData("down", state.down().stream().map(Dependency::label).collect(Collectors.joining(", ")));
         for (Dependency d : Dependency.values()) {
@@ -36,7 +41,7 @@ public class DependenciesReadinessCheck implements HealthCheck {
                 response.withData(d.label() + ".waitingJobs", state.waiting(d));
             }
         }
-        if (state.isDown(Dependency.DATABASE)) {
+        if (databaseDown) {
             response.down();
         }
         return response.build();
