@@ -180,7 +180,7 @@ class DatabaseHangIT {
             assertThat(countInbox(db, "source = 'b24-event' AND kind = 'ONTASKUPDATE'")).as("events stored once each")
                     .isEqualTo(EVENTS);
             assertThat(countJobs(db, "status <> 'DONE'")).as("jobs not done").isZero();
-            assertThat(countJobs(db, "crashes > 0")).as("a stop is no crash").isZero();
+            assertThat(countJobs(db, "crashes > 0")).as("no job left with a crash count").isZero();
             assertThat(countRows(db, "SELECT COUNT(*) FROM job_attempt WHERE outcome IN ('failed', 'dead')"))
                     .as("attempts spent").isZero();
             replicas[1].destroy(); // the second one stops too: an idle stop is just as quiet
