@@ -79,6 +79,12 @@ public class JobWorker {
     private final AtomicInteger busy = new AtomicInteger();
     /** Ids of the jobs running in this process now: the only leases the heartbeat renews. */
     private final java.util.Set<Long> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Jobs whose run ended while the database was away, so their return to the queue could not be written. This
+     * worker keeps their lease (they stay in {@link #running}) and puts them back as soon as the database answers:
+     * due at once, no attempt spent, and no other replica takes them over as if this worker had died (a crash).
+     */
+    private final Map<Long, Job> unrecorded = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean started;
     private volatile boolean stopping;
 
@@ -285,9 +291,21 @@ public class JobWorker {
                 }
             }
         } finally {
-            running.remove(job.id);
+            if (!unrecorded.containsKey(job.id)) {
+                running.remove(job.id);
+            }
             MDC.remove("jobId");
             MDC.remove("jobType");
+        }
+    }
+
+    /** Puts back the jobs whose return to the queue the database missed; the caller found it answering. */
+    private void putBackUnrecorded() {
+        for (Job job : List.copyOf(unrecorded.values())) {
+            queue.defer(job, clock.instant(), "waiting for the database: it did not answer during the run");
+            unrecorded.remove(job.id);
+            running.remove(job.id);
+            Log.debugf("Job %d (%s) put back now that the database answers", job.id, job.type);
         }
     }
 
@@ -314,8 +332,8 @@ public class JobWorker {
             try {
                 queue.defer(job, clock.instant().plusSeconds(5), "waiting for the database: " + describe(e));
             } catch (RuntimeException stillDown) {
-                // not recorded: the job stays RUNNING until its lease runs out, then runs again, spending no attempt
                 Log.debugf("Job %d: the database is still down: %s", job.id, describe(stillDown));
+                unrecorded.put(job.id, job); // put back when the database answers again (putBackUnrecorded)
             }
             return;
         }
@@ -371,6 +389,7 @@ public class JobWorker {
      * as soon as the burst is over.
      */
     private void dispatch() {
+        putBackUnrecorded();
         while (!stopping) {
             int width = inbox.receiving(config.receivingWindow().toNanos())
                     ? Math.min(config.workersWhileReceiving().orElse(config.workers()), config.workers()) : config.workers();
@@ -399,6 +418,10 @@ public class JobWorker {
                         // job stays leased and runs again, spending no attempt
                         if (stopping) {
                             Log.debugf("Job %d: outcome not written during the stop: %s", job.id, describe(e));
+                        } else if (Outages.databaseDown(e)) {
+                            dependencies.down(Dependency.DATABASE, describe(e));
+                            running.add(job.id); // keeps its lease until it is put back (putBackUnrecorded)
+                            unrecorded.put(job.id, job);
                         } else {
                             Log.warnf("Job %d (%s): outcome not written: %s", job.id, job.type, describe(e));
                         }
