@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
 
 /**
  * Names what is down and how many jobs wait for it, from what the service's own calls and probes saw (no call per
- * probe). UP even then: jobs wait for the portal, 1C or SMTP without losing anything and intake keeps storing. The
- * database itself takes readiness DOWN through the datasource's own check.
+ * probe). UP even then: jobs wait for the portal, 1C or SMTP without losing anything and intake keeps storing. DOWN
+ * while the database is known down (a failed statement or ping said so), at once: the datasource's own check
+ * would need its connect timeout to say the same when the server hangs.
  */
 @Readiness
 @ApplicationScoped
@@ -23,8 +24,13 @@ public class DependenciesReadinessCheck implements HealthCheck {
     @Inject
     DependencyState state;
 
+    @Inject
+    ru.b24connector.outage.DatabaseProbe databaseProbe;
+
     @Override
     public HealthCheckResponse call() {
+        // known down: DOWN at once, unless a ping (bounded by the JDBC timeouts) finds it back right now
+        boolean databaseDown = state.isDown(Dependency.DATABASE) && !databaseProbe.runOnce();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("dependencies").up();
         response.withData("down", state.down().stream().map(Dependency::label).collect(Collectors.joining(", ")));
         for (Dependency d : Dependency.values()) {
@@ -34,6 +40,9 @@ public class DependenciesReadinessCheck implements HealthCheck {
             if (d != Dependency.DATABASE) {
                 response.withData(d.label() + ".waitingJobs", state.waiting(d));
             }
+        }
+        if (databaseDown) {
+            response.down();
         }
         return response.build();
     }

@@ -86,6 +86,9 @@ public class InboxWriter {
     DataSource dataSource;
 
     @Inject
+    ru.b24connector.outage.DependencyState dependencies;
+
+    @Inject
     JobQueue jobs;
 
     @Inject
@@ -192,7 +195,13 @@ public class InboxWriter {
         try {
             stored = QuarkusTransaction.requiringNew().call(() -> insert(batch));
         } catch (RuntimeException e) {
-            if (batch.size() == 1 || Outages.databaseDown(e)) { // the database is down: one by one would fail too, slower
+            if (Outages.databaseDown(e)) { // the database is down: one by one would fail too, slower
+                dependencies.down(ru.b24connector.outage.Dependency.DATABASE, e.toString()); // one WARN per outage
+                Log.debugf("Inbox: storing %d %s delivery(ies) failed: %s", batch.size(), batch.get(0).source(), e);
+                batch.forEach(p -> p.done().completeExceptionally(e));
+                return;
+            }
+            if (batch.size() == 1) {
                 Log.warnf("Inbox: storing %d %s delivery(ies) failed: %s", batch.size(), batch.get(0).source(), e.toString());
                 batch.forEach(p -> p.done().completeExceptionally(e));
                 return;

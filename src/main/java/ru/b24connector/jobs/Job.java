@@ -42,6 +42,12 @@ public class Job {
 
     public int attempts;
 
+    /**
+     * Takeovers since the last run that ended: each is a worker that stopped (crashed, was killed) during this job.
+     * A clean stop releases its jobs instead, which does not count.
+     */
+    public int crashes;
+
     @Column(name = "max_attempts")
     public int maxAttempts;
 

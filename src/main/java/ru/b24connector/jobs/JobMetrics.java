@@ -9,10 +9,15 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import ru.b24connector.outage.Dependency;
+import ru.b24connector.outage.DependencyState;
+import ru.b24connector.outage.Outages;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -49,10 +54,27 @@ public class JobMetrics {
                 .description("How long the oldest due job has been waiting").register(registry);
     }
 
-    @Scheduled(identity = "job-metrics", every = "15s")
+    @Inject
+    JobWorker worker;
+
+    @Inject
+    DependencyState dependencies;
+
+    @Scheduled(identity = "job-metrics", every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void trigger() {
-        if (!byStatus.isEmpty()) { // the scheduler may tick before the gauges are registered
+        // the scheduler may tick before the gauges are registered, and after a stop began (Hibernate closing)
+        if (byStatus.isEmpty() || worker.stopping() || dependencies.isDown(Dependency.DATABASE)) {
+            return;
+        }
+        try {
             refresh();
+        } catch (RuntimeException e) {
+            Optional<Dependency> down = Outages.of(e);
+            if (down.isEmpty() && !worker.stopping()) {
+                throw e;
+            }
+            // a known outage (one WARN from DependencyState) or the stop: the gauges keep their last values
+            down.ifPresent(d -> dependencies.down(d, JobWorker.describe(e)));
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * in two replicas, never get the same job.
  */
 @ApplicationScoped
-public class JobQueue {
+public class JobQueue implements ru.b24connector.outage.WaitingWork {
 
     /** Fired after a transaction that enqueued work commits, so idle workers start at once. */
     public record Enqueued(String type) {
@@ -48,6 +48,18 @@ public class JobQueue {
 
     @Inject
     Event<Enqueued> enqueued;
+
+    /** A job dead-lettered because its worker stopped during it {@code crashes} times; fired in the claim's transaction. */
+    public record Crashed(long id, String type, int attempts, int crashes) {
+    }
+
+    @Inject
+    Event<Crashed> crashed;
+
+    /** The dead letter's reason, as the console shows it. */
+    static String crashReason(int crashes) {
+        return "the worker stopped during this job " + crashes + " times";
+    }
 
     /**
      * Adds a job unless one of the same type and key exists (then nothing happens).
@@ -143,6 +155,16 @@ public class JobQueue {
             Instant leaseEnd = clock.instant().plus(config.lease());
             for (Number id : ids) {
                 Job job = em.find(Job.class, id.longValue());
+                if (takenOver.contains(job.id) && ++job.crashes >= config.maxCrashes()) {
+                    // its worker stopped during every one of these runs: running it again would stop the next one
+                    job.status = Job.Status.DEAD;
+                    job.lastError = crashReason(job.crashes);
+                    job.lockedBy = null;
+                    job.lockedUntil = null;
+                    job.updatedAt = clock.instant();
+                    crashed.fire(new Crashed(job.id, job.type, job.attempts, job.crashes));
+                    continue;
+                }
                 job.status = Job.Status.RUNNING;
                 if (!takenOver.contains(job.id)) {
                     job.attempts++;
@@ -173,6 +195,7 @@ public class JobQueue {
             Job row = em.find(Job.class, job.id);
             if (row != null && row.status == Job.Status.RUNNING && job.lockedBy.equals(row.lockedBy)) {
                 row.status = Job.Status.DONE;
+                row.crashes = 0;
                 row.lockedBy = null;
                 row.lockedUntil = null;
                 row.lastError = null;
@@ -194,6 +217,7 @@ public class JobQueue {
                 return false;
             }
             row.lastError = truncate(error);
+            row.crashes = 0;
             row.lockedBy = null;
             row.lockedUntil = null;
             row.updatedAt = clock.instant();
@@ -228,6 +252,7 @@ public class JobQueue {
             }
             row.status = Job.Status.QUEUED;
             row.attempts = Math.max(0, row.attempts - 1);
+            row.crashes = 0;
             row.lastError = truncate(reason);
             row.waitingFor = waitingFor;
             row.lockedBy = null;
@@ -241,6 +266,7 @@ public class JobQueue {
      * Makes every job waiting for {@code dependency} due now. They then run in arrival order (the claim orders
      * equal due times by id); returns how many.
      */
+    @Override
     public int release(String dependency) {
         Timestamp now = Timestamp.from(clock.instant());
         int released = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
@@ -254,6 +280,7 @@ public class JobQueue {
 
     /** Queued jobs per dependency they wait for. */
     @SuppressWarnings("unchecked")
+    @Override
     public java.util.Map<String, Long> waitingCounts() {
         java.util.Map<String, Long> counts = new java.util.HashMap<>();
         QuarkusTransaction.requiringNew().call(() -> (List<Object[]>) em.createNativeQuery("""
@@ -263,45 +290,13 @@ public class JobQueue {
         return counts;
     }
 
-    /**
-     * Extends the lease of the jobs {@code worker} is running now (its heartbeat); returns how many. Only those: a
-     * job whose outcome could not be written (the database was down) must run out of its lease, not be renewed.
-     */
-    public int renewLeases(String worker, Collection<Long> running) {
-        if (running.isEmpty()) {
-            return 0;
-        }
-        Timestamp until = Timestamp.from(clock.instant().plus(config.lease()));
-        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                        "UPDATE job SET locked_until = ?1 WHERE id IN (?3) AND locked_by = ?2 AND status = 'RUNNING'")
-                .setParameter(1, until).setParameter(2, worker).setParameter(3, new ArrayList<>(running))
-                .executeUpdate());
-    }
-
-    /**
-     * Puts back at once the jobs an earlier incarnation of this replica ({@code replica}, any worker id but
-     * {@code current}) was running when it died, instead of waiting for their leases; no attempt is spent.
-     */
-    public int takeBack(String replica, String current) {
-        Timestamp now = Timestamp.from(clock.instant());
-        int taken = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
-                        UPDATE job SET status = 'QUEUED', attempts = GREATEST(attempts - 1, 0), locked_by = NULL,
-                               locked_until = NULL, run_at = ?1, updated_at = ?1
-                        WHERE status = 'RUNNING' AND locked_by LIKE ?2 AND locked_by <> ?3""")
-                .setParameter(1, now).setParameter(2, replica.replace("%", "\\%").replace("_", "\\_") + "/%")
-                .setParameter(3, current).executeUpdate());
-        if (taken > 0) {
-            enqueued.fire(new Enqueued("taken-back"));
-        }
-        return taken;
-    }
-
     /** Ends the job as SKIPPED: what it works on is gone; not a failure, nothing to retry. */
     public void skip(Job job, String reason) {
         QuarkusTransaction.requiringNew().run(() -> {
             Job row = em.find(Job.class, job.id);
             if (row != null && row.status == Job.Status.RUNNING && job.lockedBy.equals(row.lockedBy)) {
                 row.status = Job.Status.SKIPPED;
+                row.crashes = 0;
                 row.lastError = truncate(reason);
                 row.lockedBy = null;
                 row.lockedUntil = null;
@@ -336,6 +331,7 @@ public class JobQueue {
         }
         row.status = Job.Status.QUEUED;
         row.attempts = 0;
+        row.crashes = 0;
         row.runAt = clock.instant();
         row.updatedAt = clock.instant();
         enqueued.fire(new Enqueued(row.type));
@@ -346,7 +342,7 @@ public class JobQueue {
     @Transactional
     public int replayDead(String type) {
         Instant now = clock.instant();
-        int replayed = em.createQuery("update Job set status = :queued, attempts = 0, runAt = :now, updatedAt = :now, "
+        int replayed = em.createQuery("update Job set status = :queued, attempts = 0, crashes = 0, runAt = :now, updatedAt = :now, "
                         + "version = version + 1 where status = :dead and type = :type")
                 .setParameter("queued", Job.Status.QUEUED).setParameter("dead", Job.Status.DEAD)
                 .setParameter("now", now).setParameter("type", type).executeUpdate();

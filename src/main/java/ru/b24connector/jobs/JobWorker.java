@@ -47,6 +47,9 @@ public class JobWorker {
     JobQueue queue;
 
     @Inject
+    JobLeases leases;
+
+    @Inject
     JobsConfig config;
 
     @Inject
@@ -76,7 +79,14 @@ public class JobWorker {
     private final AtomicInteger busy = new AtomicInteger();
     /** Ids of the jobs running in this process now: the only leases the heartbeat renews. */
     private final java.util.Set<Long> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Jobs whose run ended while the database was away, so their return to the queue could not be written. This
+     * worker keeps their lease (they stay in {@link #running}) and puts them back as soon as the database answers:
+     * due at once, no attempt spent, and no other replica takes them over as if this worker had died (a crash).
+     */
+    private final Map<Long, Job> unrecorded = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean started;
+    private volatile boolean stopping;
 
     @PostConstruct
     void identify() {
@@ -111,7 +121,7 @@ public class JobWorker {
 
     private void takeBackOwnJobs() {
         try {
-            int taken = queue.takeBack(replica, workerId);
+            int taken = leases.takeBack(replica, workerId);
             if (taken > 0) {
                 Log.infof("Took back %d job(s) this replica (%s) was running before it restarted", taken, replica);
             }
@@ -121,14 +131,62 @@ public class JobWorker {
         }
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+    /**
+     * A clean stop (SIGTERM): no new claims; the jobs running now get {@link JobsConfig#shutdownGrace()} to finish;
+     * whatever still runs then is released for another replica to take at once (no attempt spent, no crash
+     * counted). Observed early, while the database and Hibernate are still open.
+     */
+    void stop(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE)
+              ShutdownEvent event) throws InterruptedException {
+        stopping = true;
+        if (pool == null) {
+            return;
+        }
         pool.shutdown();
-        pool.awaitTermination(10, TimeUnit.SECONDS); // unfinished jobs run again after their lease
+        long start = System.nanoTime();
+        boolean finished = pool.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+        if (!finished) {
+            // past the grace: interrupt what still runs (a job interrupted during the stop is released, not failed,
+            // see run) and give it a moment to end, so its next run on another replica does not overlap it
+            pool.shutdownNow();
+            pool.awaitTermination(2, TimeUnit.SECONDS);
+        }
+        java.util.Set<Long> left = java.util.Set.copyOf(running);
+        if (!left.isEmpty()) {
+            try {
+                int released = leases.release(workerId, left);
+                Log.infof("Stopping: released %d job(s) still running after %d s for another replica", released,
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+            } catch (RuntimeException e) {
+                // the database is away too: their leases run out and another replica takes them then
+                Log.infof("Stopping: %d running job(s) not released (%s); another replica takes them after their lease",
+                        left.size(), describe(e));
+            }
+        } else if (finished) {
+            Log.debugf("Stopping: no job left running");
+        }
+        pool.shutdownNow();
+    }
+
+    /** True from the start of a stop: no job is claimed any more. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    void onCrashed(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobQueue.Crashed crash) {
+        metrics.counter("connector.jobs.finished", "type", crash.type(), "outcome", "dead").increment();
+        Log.errorf("Job %d (%s) dead-lettered: %s", crash.id(), crash.type(), JobQueue.crashReason(crash.crashes()));
+        Job job = new Job();
+        job.id = crash.id();
+        job.attempts = crash.attempts();
+        attempts.recordQuietly(job, clock.instant(), "dead", JobQueue.crashReason(crash.crashes()), workerId);
     }
 
     @Scheduled(identity = "job-poll", every = "${jobs.poll-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        if (config.runInBackground() && started) { // the scheduler may tick before startup finished
+        // the scheduler may tick before startup finished; while the database is known down its probe watches it,
+        // a claim would only wait for the socket timeout
+        if (config.runInBackground() && started && !stopping && !dependencies.isDown(Dependency.DATABASE)) {
             dispatchQuietly();
         }
     }
@@ -153,7 +211,7 @@ public class JobWorker {
 
     /** Extends the lease of every job this replica is running, and fires {@link Heartbeat}; returns how many jobs. */
     public int renewLeases() {
-        int renewed = queue.renewLeases(workerId, running);
+        int renewed = leases.renewLeases(workerId, running);
         heartbeats.fire(new Heartbeat());
         return renewed;
     }
@@ -164,7 +222,7 @@ public class JobWorker {
     }
 
     void onEnqueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobQueue.Enqueued event) {
-        if (config.runInBackground() && pool != null && !pool.isShutdown()) {
+        if (config.runInBackground() && pool != null && !pool.isShutdown() && !stopping) {
             pool.execute(this::dispatchQuietly);
         }
     }
@@ -204,6 +262,13 @@ public class JobWorker {
             } catch (JobSkipped gone) {
                 skip(job, gone.getMessage(), started);
             } catch (Exception e) {
+                if (stopping) {
+                    // the stop interrupted it or closed what it used: not the job's failure; released below (the
+                    // stop releases what is still in running) with no attempt spent
+                    Log.debugf("Job %d (%s) cut short by the stop: %s", job.id, job.type, describe(e));
+                    releaseOnStop(job);
+                    return;
+                }
                 if (ru.b24connector.cluster.Deadlocks.victim(e)) {
                     // the database rolled that transaction back to break a lock cycle; handlers are idempotent: again soon,
                     // not counted as a failed attempt
@@ -226,9 +291,29 @@ public class JobWorker {
                 }
             }
         } finally {
-            running.remove(job.id);
+            if (!unrecorded.containsKey(job.id)) {
+                running.remove(job.id);
+            }
             MDC.remove("jobId");
             MDC.remove("jobType");
+        }
+    }
+
+    /** Puts back the jobs whose return to the queue the database missed; the caller found it answering. */
+    private void putBackUnrecorded() {
+        for (Job job : List.copyOf(unrecorded.values())) {
+            queue.defer(job, clock.instant(), "waiting for the database: it did not answer during the run");
+            unrecorded.remove(job.id);
+            running.remove(job.id);
+            Log.debugf("Job %d (%s) put back now that the database answers", job.id, job.type);
+        }
+    }
+
+    private void releaseOnStop(Job job) {
+        try {
+            leases.release(workerId, List.of(job.id));
+        } catch (RuntimeException e) {
+            Log.debugf("Job %d not released (%s): another replica takes it after its lease", job.id, describe(e));
         }
     }
 
@@ -247,8 +332,8 @@ public class JobWorker {
             try {
                 queue.defer(job, clock.instant().plusSeconds(5), "waiting for the database: " + describe(e));
             } catch (RuntimeException stillDown) {
-                // not recorded: the job stays RUNNING until its lease runs out, then runs again, spending no attempt
                 Log.debugf("Job %d: the database is still down: %s", job.id, describe(stillDown));
+                unrecorded.put(job.id, job); // put back when the database answers again (putBackUnrecorded)
             }
             return;
         }
@@ -289,6 +374,8 @@ public class JobWorker {
         } catch (RuntimeException e) {
             if (Outages.databaseDown(e)) {
                 dependencies.down(Dependency.DATABASE, describe(e)); // logged once per outage, not once a second
+            } else if (stopping) {
+                Log.debugf("Job dispatch during the stop: %s", describe(e)); // what it claimed is released
             } else {
                 Log.warnf("Job dispatch failed: %s", describe(e));
             }
@@ -302,7 +389,8 @@ public class JobWorker {
      * as soon as the burst is over.
      */
     private void dispatch() {
-        while (true) {
+        putBackUnrecorded();
+        while (!stopping) {
             int width = inbox.receiving(config.receivingWindow().toNanos())
                     ? Math.min(config.workersWhileReceiving().orElse(config.workers()), config.workers()) : config.workers();
             int idle = reserve(width);
@@ -322,11 +410,25 @@ public class JobWorker {
             for (Job job : claimed) {
                 pool.execute(() -> {
                     try {
-                        run(job);
+                        if (!stopping) { // claimed but not started when the stop began: released with the rest
+                            run(job);
+                        }
+                    } catch (RuntimeException e) {
+                        // the outcome could not be written (the database went away, or the stop closed it): the
+                        // job stays leased and runs again, spending no attempt
+                        if (stopping) {
+                            Log.debugf("Job %d: outcome not written during the stop: %s", job.id, describe(e));
+                        } else if (Outages.databaseDown(e)) {
+                            dependencies.down(Dependency.DATABASE, describe(e));
+                            running.add(job.id); // keeps its lease until it is put back (putBackUnrecorded)
+                            unrecorded.put(job.id, job);
+                        } else {
+                            Log.warnf("Job %d (%s): outcome not written: %s", job.id, job.type, describe(e));
+                        }
                     } finally {
                         busy.decrementAndGet();
                     }
-                    if (!pool.isShutdown()) {
+                    if (!pool.isShutdown() && !stopping) {
                         dispatchQuietly(); // the queue had work a moment ago: look for the next job at once
                     }
                 });

@@ -72,4 +72,21 @@ public interface JobsConfig {
     /** Whether this replica runs jobs in the background (off in tests, which run due jobs themselves). */
     @WithDefault("true")
     boolean runInBackground();
+
+    /**
+     * Takeovers of one job without its run ever ending (its worker crashed or was killed during it, e.g. it exhausts
+     * the memory) before it is dead-lettered with the reason "the worker stopped during this job N times". A clean
+     * stop during a job does not count.
+     */
+    @WithDefault("3")
+    @Min(value = 1, message = "must be at least 1")
+    int maxCrashes();
+
+    /**
+     * On stop (SIGTERM): how long the jobs running now may take to finish; what is still running then is released
+     * for another replica to take at once, with no attempt spent. Keep the pod's terminationGracePeriodSeconds above
+     * it (plus a few seconds for the HTTP requests in flight).
+     */
+    @WithDefault("20s")
+    Duration shutdownGrace();
 }

@@ -3,6 +3,8 @@ package ru.b24connector.mail;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
+import ru.b24connector.outage.Dependency;
+import ru.b24connector.outage.DependencyProbe;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,11 +19,18 @@ import java.util.Optional;
  * seconds while mails wait for SMTP; with implicit TLS (port 465) the connect alone counts.
  */
 @ApplicationScoped
-public class SmtpProbe {
+public class SmtpProbe implements DependencyProbe {
+
+    @Override
+    public Dependency dependency() {
+        return Dependency.SMTP;
+    }
+
 
     private static final int TIMEOUT_MILLIS = 5_000;
 
     /** Empty when the server greets (or accepts the connection, with TLS), else why not. */
+    @Override
     public Optional<String> probe() {
         Config config = ConfigProvider.getConfig();
         if (config.getOptionalValue("quarkus.mailer.mock", Boolean.class).orElse(false)) {

@@ -59,6 +59,9 @@ public class DependencyState {
     public void down(Dependency dependency, String reason) {
         Outage previous = outages.get(dependency).getAndUpdate(o -> o != null ? new Outage(o.since(), reason)
                 : new Outage(clock.instant(), reason));
+        if (dependency == Dependency.DATABASE) {
+            QuietOutageLogs.databaseDown = true;
+        }
         if (previous == null) {
             Log.warnf("%s is unavailable (%s): work that needs it waits, no attempts are spent", dependency.label(),
                     reason);
@@ -68,11 +71,32 @@ public class DependencyState {
     /** Marks {@code dependency} up; returns true when it was down. */
     public boolean up(Dependency dependency) {
         Outage previous = outages.get(dependency).getAndSet(null);
+        if (dependency == Dependency.DATABASE) {
+            QuietOutageLogs.databaseDown = false;
+        }
         if (previous != null) {
-            Log.infof("%s is available again after %s", dependency.label(),
-                    java.time.Duration.between(previous.since(), clock.instant()));
+            Log.infof("%s is available again after %s", dependency.label(), away(previous.since()));
         }
         return previous != null;
+    }
+
+    /** "4.2 s", "3 min 5 s": how long it was away, as an operator reads it. */
+    private String away(Instant since) {
+        java.time.Duration d = java.time.Duration.between(since, clock.instant());
+        return d.toMinutes() == 0 ? String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0)
+                : d.toMinutes() + " min " + d.toSecondsPart() + " s";
+    }
+
+    /** A task that fails on a known outage is that outage (one WARN here), not an error of its own. */
+    void onFailedTask(@Observes io.quarkus.scheduler.FailedExecution failed) {
+        Outages.of(failed.getException()).ifPresent(d -> down(d, failed.getException().getClass().getSimpleName()
+                + ": " + failed.getException().getMessage()));
+    }
+
+    /** From the stop on, what fails because the stop closed the database is not logged as an error. */
+    void onStop(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE - 1)
+                io.quarkus.runtime.ShutdownEvent event) {
+        QuietOutageLogs.stopping = true;
     }
 
     public boolean isDown(Dependency dependency) {

@@ -1,7 +1,5 @@
 package ru.b24connector.outage;
 
-import ru.b24connector.portal.PortalException;
-
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -29,22 +27,14 @@ public final class Outages {
             if (t instanceof DependencyDown down) {
                 return Optional.of(down.dependency());
             }
-            if (t instanceof PortalException.Unavailable unavailable && portalOutage(unavailable)) {
-                return Optional.of(Dependency.PORTAL);
+            if (t instanceof OutageSignal signal && signal.outage().isPresent()) {
+                return signal.outage();
             }
             if (databaseUnreachable(t)) {
                 return Optional.of(Dependency.DATABASE);
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * Connection refused or reset, no answer in time, 5xx, circuit open: the portal is down. A non-JSON 4xx (a proxy's
-     * error page for a wrong URL) is not, it would never get better by waiting.
-     */
-    static boolean portalOutage(PortalException.Unavailable e) {
-        return e.httpStatus() == 0 || e.httpStatus() >= 500;
     }
 
     /** Whether {@code failure} (anywhere in its cause chain) is the database being unreachable. */

@@ -76,8 +76,18 @@ public class PortalException extends RuntimeException {
      * The portal could not be reached, answered 5xx or did not answer in time.
      * {@link #mayHaveApplied()} tells whether the call could still have taken effect.
      */
-    public static class Unavailable extends PortalException {
+    public static class Unavailable extends PortalException implements ru.b24connector.outage.OutageSignal {
         private final boolean mayHaveApplied;
+
+        /**
+         * Refused, reset, no answer, 5xx, circuit open: the portal is down. A non-JSON 4xx (a proxy's error page for a
+         * wrong URL) is not, it would never get better by waiting.
+         */
+        @Override
+        public java.util.Optional<ru.b24connector.outage.Dependency> outage() {
+            return httpStatus() == 0 || httpStatus() >= 500
+                    ? java.util.Optional.of(ru.b24connector.outage.Dependency.PORTAL) : java.util.Optional.empty();
+        }
 
         public Unavailable(String method, String code, int status, String description, boolean mayHaveApplied) {
             super(method, code, status, description);

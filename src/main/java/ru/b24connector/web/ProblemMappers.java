@@ -12,6 +12,8 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import ru.b24connector.outage.Dependency;
+import ru.b24connector.outage.DependencyState;
 import ru.b24connector.outage.Outages;
 
 import java.util.ArrayList;
@@ -25,6 +27,12 @@ public class ProblemMappers {
 
     /** A database restart or failover usually takes seconds; senders retry at this pace meanwhile. */
     static final int DATABASE_RETRY_AFTER_SECONDS = 10;
+
+    @jakarta.inject.Inject
+    DependencyState dependencies;
+
+    @jakarta.inject.Inject
+    jakarta.enterprise.inject.Instance<DatabaseUnavailablePage> pages;
 
     @ServerExceptionMapper
     public RestResponse<Problem> onInvalid(ConstraintViolationException e) {
@@ -58,19 +66,17 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public RestResponse<Problem> onUnexpected(RuntimeException e) {
+    public jakarta.ws.rs.core.Response onUnexpected(RuntimeException e, jakarta.ws.rs.core.UriInfo uri) {
         if (Outages.databaseDown(e)) {
-            // nothing was stored (the transaction did not commit): the sender keeps it and sends it again later
-            Log.warnf("Request refused, the database is unreachable: %s", e.getMessage());
-            return RestResponse.ResponseBuilder.<Problem>create(503)
-                    .entity(Problem.of(503, "Service unavailable",
-                            "The database is unreachable; nothing was stored. Retry after the time in Retry-After."))
-                    .type(jakarta.ws.rs.core.MediaType.valueOf(Problem.MEDIA_TYPE))
-                    .header("Retry-After", String.valueOf(DATABASE_RETRY_AFTER_SECONDS)).build();
+            // nothing was stored (the transaction did not commit): the sender keeps it and sends it again later.
+            // One WARN per outage (DependencyState); the requests refused meanwhile are not news.
+            dependencies.down(Dependency.DATABASE, e.getClass().getSimpleName() + ": " + e.getMessage());
+            Log.debugf("Request refused, the database is unreachable: %s", e.getMessage());
+            return DatabaseGate.unavailable(uri.getPath(), pages);
         }
         Log.error("Request failed", e);
         return Problem.of(500, "Internal error", "The request could not be completed; it is safe to retry.")
-                .toResponse();
+                .toResponse().toResponse();
     }
 
     private static String path(MismatchedInputException e) {

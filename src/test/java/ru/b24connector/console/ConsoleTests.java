@@ -70,6 +70,39 @@ class ConsoleTests {
         given().contentType(FORM).formParam("token", ConsoleLogin.TOKEN).post("/admin/login").then().statusCode(429);
     }
 
+    @Inject
+    jakarta.persistence.EntityManager em;
+
+    @Inject
+    ru.b24connector.jobs.JobLeases leases;
+
+    @Test
+    void aJobThatKeptKillingItsWorkerShowsWhyAmongTheDeadLetters() {
+        long id = jobs.enqueue("test.flaky", "kills-its-worker-console", Map.of()).orElseThrow();
+        for (int restart = 1; restart <= 3; restart++) { // its replica died during it three times
+            assertThat(jobs.claim("replica-k:8080/" + restart, 1)).extracting(j -> j.id).containsExactly(id);
+            leases.takeBack("replica-k:8080", "replica-k:8080/" + (restart + 1));
+        }
+        String session = ConsoleLogin.session();
+        given().cookie(ConsoleSessions.COOKIE, session).get("/admin/console/jobs?status=DEAD").then().statusCode(200)
+                .body(containsString("the worker stopped during this job 3 times"));
+        given().cookie(ConsoleSessions.COOKIE, session).get("/admin/console/jobs/" + id).then().statusCode(200)
+                .body(containsString("the worker stopped during this job 3 times"));
+    }
+
+    @Test
+    void failuresSeenByAnotherReplicaCountHereToo() {
+        // ten failures from this address reached the other replica behind the load balancer
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            for (int i = 0; i < 10; i++) {
+                em.createNativeQuery("INSERT INTO console_login_failure (address, failed_at) VALUES ('127.0.0.1', ?1)")
+                        .setParameter(1, java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(i))).executeUpdate();
+            }
+        });
+        given().contentType(FORM).formParam("token", ConsoleLogin.TOKEN).post("/admin/login")
+                .then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue());
+    }
+
     @Test
     void theRightTokenOpensASessionCookieThatIsHttpOnlyAndStrict() {
         String setCookie = given().redirects().follow(false).contentType(FORM).formParam("token", ConsoleLogin.TOKEN)

@@ -69,6 +69,24 @@ class ManifestTests {
     }
 
     @Test
+    void theStopGraceOfThePodCoversTheJobsGraceAndTheHttpDrain() throws IOException {
+        JsonNode deployment = object("Deployment", "b24-connector");
+        long pod = deployment.path("spec").path("template").path("spec").path("terminationGracePeriodSeconds")
+                .asLong(30); // Kubernetes' default when unset
+        long jobs = io.quarkus.runtime.configuration.DurationConverter.parseDuration(
+                object("ConfigMap", "b24-connector-config").path("data").path("JOBS_SHUTDOWN_GRACE").asText()).toSeconds();
+        java.util.Properties app = new java.util.Properties();
+        try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+            app.load(in);
+        }
+        long http = io.quarkus.runtime.configuration.DurationConverter.parseDuration(
+                app.getProperty("quarkus.shutdown.timeout")).toSeconds();
+
+        // past it comes SIGKILL: a job still running is then taken over only after its lease, and counts as a crash
+        assertThat(pod).as("terminationGracePeriodSeconds").isGreaterThanOrEqualTo(http + jobs + 5);
+    }
+
+    @Test
     void configMapAndSecretHoldExactlyTheVariablesOfEnvExample() throws IOException {
         Set<String> documented = new TreeSet<>();
         Matcher variable = Pattern.compile("(?m)^#? ?([A-Z][A-Z0-9_]+)=").matcher(Files.readString(Path.of(".env.example")));

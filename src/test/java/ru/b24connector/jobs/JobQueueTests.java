@@ -36,6 +36,9 @@ class JobQueueTests {
     @Inject
     JobWorker worker;
 
+    @Inject
+    JobLeases leases;
+
     @BeforeEach
     void drain() {
         worker.runDue(); // leftovers of other tests
@@ -174,7 +177,7 @@ class JobQueueTests {
         long theirs = queue.enqueue("test.flaky", "restart-theirs", Map.of()).orElseThrow();
         assertThat(queue.claim("replica-b:8080/live", 1)).extracting(j -> j.id).containsExactly(theirs);
 
-        assertThat(queue.takeBack("replica-a:8080", "replica-a:8080/new")).isEqualTo(1);
+        assertThat(leases.takeBack("replica-a:8080", "replica-a:8080/new")).isEqualTo(1);
 
         Job back = queue.find(mine).orElseThrow();
         assertThat(back.status).isEqualTo(Job.Status.QUEUED);
@@ -185,6 +188,80 @@ class JobQueueTests {
         assertThat(queue.find(mine).orElseThrow().status).isEqualTo(Job.Status.DONE);
         QuarkusMock.installMockForType(Clock.fixed(Instant.now().plusSeconds(31), ZoneOffset.UTC), Clock.class);
         worker.runDue(); // the other replica's lease ran out meanwhile (it was never renewed): clean up
+    }
+
+    @Inject
+    JobAttempts attempts;
+
+    @Test
+    void aJobWhoseWorkerStopsDuringItThreeTimesIsDeadLetteredWithTheReason() {
+        long id = queue.enqueue("test.flaky", "kills-its-worker", Map.of()).orElseThrow();
+        Instant t = Instant.now();
+        assertThat(queue.claim("replica-a:8080/1", 10)).extracting(j -> j.id).contains(id);
+        for (int takeover = 1; takeover <= 2; takeover++) { // each worker dies during the run: its lease runs out
+            t = t.plusSeconds(31);
+            QuarkusMock.installMockForType(Clock.fixed(t, ZoneOffset.UTC), Clock.class);
+            assertThat(queue.claim("replica-b:8080/" + takeover, 10)).as("takeover %d", takeover)
+                    .extracting(j -> j.id).contains(id);
+            assertThat(queue.find(id).orElseThrow().crashes).isEqualTo(takeover);
+        }
+
+        QuarkusMock.installMockForType(Clock.fixed(t.plusSeconds(31), ZoneOffset.UTC), Clock.class);
+        assertThat(queue.claim("replica-c:8080/1", 10)).as("the third takeover runs it no more")
+                .extracting(j -> j.id).doesNotContain(id);
+
+        Job dead = queue.find(id).orElseThrow();
+        assertThat(dead.status).isEqualTo(Job.Status.DEAD);
+        assertThat(dead.lastError).isEqualTo("the worker stopped during this job 3 times");
+        assertThat(dead.attempts).as("a crash is not the job's failed attempt").isEqualTo(1);
+        assertThat(TestJobHandlers.Flaky.runs.get()).as("never run by this test's worker").isZero();
+        assertThat(attempts.of(id, 10)).extracting(JobAttempts.Attempt::outcome, JobAttempts.Attempt::detail)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("dead", "the worker stopped during this job 3 times"));
+        assertThat(queue.list(Job.Status.DEAD, 100)).extracting(j -> j.id).contains(id);
+
+        QuarkusMock.installMockForType(Clock.systemUTC(), Clock.class);
+        assertThat(queue.replay(id)).isTrue();
+        assertThat(queue.find(id).orElseThrow().crashes).as("a replay starts the count again").isZero();
+        assertThat(worker.runDue()).isEqualTo(1);
+    }
+
+    @Test
+    void aRestartAfterAKillCountsACrashButACleanStopDoesNotAndAFinishedRunStartsTheCountAgain() {
+        long id = queue.enqueue("test.flaky", "restarts", Map.of()).orElseThrow();
+        assertThat(queue.claim("replica-r:8080/killed", 1)).extracting(j -> j.id).containsExactly(id);
+        assertThat(leases.takeBack("replica-r:8080", "replica-r:8080/second")).isEqualTo(1);
+        assertThat(queue.find(id).orElseThrow().crashes).as("killed during the job").isEqualTo(1);
+
+        assertThat(queue.claim("replica-r:8080/second", 1)).extracting(j -> j.id).containsExactly(id);
+        assertThat(leases.release("replica-r:8080/second", List.of(id))).as("a clean stop's grace ran out").isEqualTo(1);
+        Job released = queue.find(id).orElseThrow();
+        assertThat(released.status).isEqualTo(Job.Status.QUEUED);
+        assertThat(released.attempts).as("no attempt spent").isZero();
+        assertThat(released.crashes).as("a clean stop is no crash").isEqualTo(1);
+        assertThat(released.runAt).as("due at once for another replica").isBeforeOrEqualTo(Instant.now());
+        assertThat(leases.takeBack("replica-r:8080", "replica-r:8080/third")).as("nothing left running").isZero();
+
+        assertThat(queue.claim("replica-r:8080/third", 1)).extracting(j -> j.id).containsExactly(id);
+        assertThat(leases.takeBack("replica-r:8080", "replica-r:8080/fourth")).isEqualTo(1);
+        assertThat(queue.find(id).orElseThrow().crashes).isEqualTo(2);
+        assertThat(worker.runDue()).isEqualTo(1);
+        Job done = queue.find(id).orElseThrow();
+        assertThat(done.status).isEqualTo(Job.Status.DONE);
+        assertThat(done.crashes).as("the run ended: the count starts again").isZero();
+    }
+
+    @Test
+    void theThirdRestartDuringTheSameJobDeadLettersIt() {
+        long id = queue.enqueue("test.flaky", "restarts-thrice", Map.of()).orElseThrow();
+        for (int restart = 1; restart <= 3; restart++) {
+            assertThat(queue.claim("replica-t:8080/" + restart, 1)).extracting(j -> j.id).containsExactly(id);
+            assertThat(leases.takeBack("replica-t:8080", "replica-t:8080/" + (restart + 1)))
+                    .as("taken back for another run after restart %d", restart).isEqualTo(restart < 3 ? 1 : 0);
+        }
+        Job dead = queue.find(id).orElseThrow();
+        assertThat(dead.status).isEqualTo(Job.Status.DEAD);
+        assertThat(dead.lastError).isEqualTo("the worker stopped during this job 3 times");
+        assertThat(worker.runDue()).isZero();
     }
 
     @Test

@@ -158,6 +158,36 @@ class DependencyOutageTests {
         assertThat(queue.find(id).orElseThrow().attempts).isEqualTo(1);
     }
 
+    @Inject
+    ru.b24connector.cluster.PeriodGate gate;
+
+    @Inject
+    DependencyState state;
+
+    @Test
+    void oneReplicaProbesPerRoundAndTheOthersAdoptWhatItFound() {
+        gate.reset(DependencyProbes.LEASE);
+        state.down(Dependency.PORTAL, "a job met no answer");
+        portal.stubFor(portalCall("server.time").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        probes.trigger(); // wins this period's lease: probes and shares what it found
+        probes.trigger(); // the same period, as another replica's round: no probe of its own
+        probes.trigger();
+        assertThat(probeCalls()).as("one probe per period for all replicas").isEqualTo(1);
+        assertThat(state.isDown(Dependency.PORTAL)).isTrue();
+
+        portal.stubFor(portalCall("server.time").willReturn(ok("\"2026-12-02T10:00:00+03:00\"")));
+        gate.reset(DependencyProbes.LEASE); // the next period
+        probes.trigger();
+        assertThat(state.isDown(Dependency.PORTAL)).isFalse();
+
+        // a replica whose own job still saw the portal down adopts the shared finding within the same period
+        state.down(Dependency.PORTAL, "this replica's job met no answer a moment ago");
+        probes.trigger();
+        assertThat(state.isDown(Dependency.PORTAL)).as("adopted from dependency_status").isFalse();
+        assertThat(probeCalls()).isEqualTo(2);
+    }
+
     private int probeCalls() {
         return portal.findAll(postRequestedFor(urlPathEqualTo(HOOK + "server.time"))).size();
     }

@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Kills a MariaDB server this JVM started, as a crash or an OOM killer would: SIGKILL, no shutdown. */
+/**
+ * Kills a MariaDB server this JVM started, as a crash or an OOM killer would: SIGKILL, no shutdown; or freezes it, as
+ * a stopped VM or a network partition behaves: SIGSTOP, connections stay open and nothing answers, until SIGCONT.
+ */
 public final class MariaDbKiller {
 
     private MariaDbKiller() {
@@ -22,5 +25,34 @@ public final class MariaDbKiller {
             p.destroyForcibly();
             p.onExit().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** SIGSTOP to the MariaDB server whose data lives in {@code dataDir}: it hangs with every connection open. */
+    public static void freeze(Path dataDir) throws Exception {
+        signal(dataDir, "-STOP");
+    }
+
+    /** SIGCONT: the frozen server answers again. */
+    public static void thaw(Path dataDir) throws Exception {
+        signal(dataDir, "-CONT");
+    }
+
+    private static void signal(Path dataDir, String signal) throws Exception {
+        for (ProcessHandle p : servers(dataDir)) {
+            Process kill = new ProcessBuilder("kill", signal, String.valueOf(p.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + p.pid() + " failed");
+            }
+        }
+    }
+
+    private static List<ProcessHandle> servers(Path dataDir) {
+        String dir = dataDir.toAbsolutePath().toString();
+        List<ProcessHandle> servers = ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains(dir)).toList();
+        if (servers.isEmpty()) {
+            throw new IllegalStateException("no MariaDB process with its data in " + dir);
+        }
+        return servers;
     }
 }

@@ -25,7 +25,7 @@ public class MariaDbResource implements QuarkusTestResourceLifecycleManager {
         // system property is what tells it the server of this test run is already up
         String url = System.getProperty(RUNNING_URL);
         if (url == null) {
-            Path dir = Path.of("target", "test-db-" + ProcessHandle.current().pid(), "data");
+            Path dir = Path.of(dataDir());
             embedded = EmbeddedMariaDb.start(dir, 0);
             url = embedded.jdbcUrl();
             System.setProperty(RUNNING_URL, url);
@@ -33,6 +33,11 @@ public class MariaDbResource implements QuarkusTestResourceLifecycleManager {
         return Map.of("quarkus.datasource.jdbc.url", url,
                 "quarkus.datasource.username", "root",
                 "quarkus.datasource.password", "");
+    }
+
+    /** Data folder of this test run's embedded server (for tests that freeze it). */
+    public static String dataDir() {
+        return Path.of("target", "test-db-" + ProcessHandle.current().pid(), "data").toString();
     }
 
     /** JDBC URL the tests use, for tests that need a second connection (e.g. a second "replica"). */
