@@ -398,7 +398,8 @@ public class PortalClient {
         if (health.blocked(now, now.plus(every))) {
             Log.errorf("Bitrix24 support has blocked this application's REST API (OVERLOAD_LIMIT: a manual block, "
                     + "not an outage; only Bitrix24 support lifts it). No portal calls go out; jobs wait without "
-                    + "spending attempts; one probe every %s tells when it is lifted. Answer: %s", every, e.getMessage());
+                    + "spending attempts; one probe every %s tells when it is lifted. Answer: %s",
+                    every.toString().substring(2).toLowerCase(java.util.Locale.ROOT), e.getMessage());
         }
     }
 

@@ -64,6 +64,12 @@ public class PortalHealth {
         return !now.isBefore(b.nextProbe()) && block.compareAndSet(b, new Block(b.since(), now.plus(every)));
     }
 
+    /** Forgets the state, as after a restart; for tests. */
+    void clear() {
+        state.set(null);
+        block.set(null);
+    }
+
     /** Null until the first call. */
     public State state() {
         return state.get();
