@@ -93,7 +93,7 @@ public interface PortalConfig {
 
         /**
          * Longest pause after {@code QUERY_LIMIT_EXCEEDED}. The first pause is one request's drain time
-         * ({@code 1 / per-second}); each further limit answer in a row makes it 5 % longer, up to this. The pause
+         * ({@code 1 / per-second}); each further limit answer in a row makes it 3 % longer, up to this. The pause
          * holds every worker and replica (the shared schedule), not only the refused call.
          */
         @WithDefault("3s")

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 public class PortalGovernor {
 
     /** Each further {@code QUERY_LIMIT_EXCEEDED} in a row makes the pause after it this much longer. */
-    static final double LIMIT_ANSWER_GROWTH = 1.05;
+    static final double LIMIT_ANSWER_GROWTH = 1.03;
 
     private final Object bucketLock = new Object();
     /** {@code QUERY_LIMIT_EXCEEDED} answers in a row, on this replica. */
@@ -162,7 +162,7 @@ public class PortalGovernor {
     /**
      * {@code QUERY_LIMIT_EXCEEDED}: someone else shares the bucket. Assume it is full, and hold the next slot of
      * every caller (every worker; every replica through the shared schedule) for a pause: one request's drain time
-     * at first, 5 % longer for each further limit answer in a row, up to {@code b24.rate.limit-answer-max-pause}.
+     * at first, 3 % longer for each further limit answer in a row, up to {@code b24.rate.limit-answer-max-pause}.
      *
      * @return the pause
      */

@@ -161,7 +161,7 @@ class PortalLimitAnswersTests {
         long second = tries.get(1).getLoggedDate().getTime();
         long third = tries.get(2).getLoggedDate().getTime();
         assertThat(second - first).as("one drain time after the first limit answer").isBetween(450L, 1_000L);
-        // 5 % longer after the second limit answer, and the other caller's slot came in between: not doubled
+        // 3 % longer after the second limit answer, and the other caller's slot came in between: not doubled
         assertThat(third - second).as("one more pause, not a doubled backoff").isBetween(470L, 1_200L);
         assertThat(other - first).as("the other caller paused too").isGreaterThanOrEqualTo(450L);
     }
