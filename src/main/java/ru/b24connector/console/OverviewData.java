@@ -84,8 +84,11 @@ public class OverviewData {
                 : credentials.configured() ? t.get("con.portal.webhook") : t.get("con.portal.none");
         DependencyState.Outage outage = dependencies.outage(Dependency.PORTAL);
         PortalHealth.State last = health.state();
-        boolean up = outage == null && (last == null || last.reachable());
-        String state = outage != null ? t.get("con.down") + " " + pages.time(outage.since()) + ": " + Redaction.text(outage.reason())
+        var block = health.block();
+        boolean up = block.isEmpty() && outage == null && (last == null || last.reachable());
+        String state = block.isPresent() ? t.get("con.portal.blocked") + " " + pages.time(block.get().since())
+                + "; " + t.get("con.portal.nextprobe") + " " + pages.time(block.get().nextProbe())
+                : outage != null ? t.get("con.down") + " " + pages.time(outage.since()) + ": " + Redaction.text(outage.reason())
                 : last == null ? t.get("con.portal.nocalls")
                 : last.reachable() ? t.get("con.portal.answered") + " " + pages.time(last.at())
                 : t.get("con.portal.failed") + " " + pages.time(last.at()) + ": " + Redaction.text(last.lastError());

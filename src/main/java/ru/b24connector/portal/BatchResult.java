@@ -17,10 +17,19 @@ public final class BatchResult {
     private final Map<String, PortalException.CommandFailed> errors;
     private final Map<String, Integer> totals;
     private final Map<String, Integer> nexts;
+    private final Map<String, java.time.Instant> limited;
 
     BatchResult(Map<String, String> methods, Map<String, JsonNode> results,
                 Map<String, PortalException.CommandFailed> errors, Map<String, Integer> totals,
                 Map<String, Integer> nexts) {
+        this(methods, results, errors, totals, nexts, Map.of());
+    }
+
+    /** {@code limited}: commands refused for their method's time budget, with when the method is open again. */
+    BatchResult(Map<String, String> methods, Map<String, JsonNode> results,
+                Map<String, PortalException.CommandFailed> errors, Map<String, Integer> totals,
+                Map<String, Integer> nexts, Map<String, java.time.Instant> limited) {
+        this.limited = limited;
         this.methods = methods;
         this.results = results;
         this.errors = errors;
@@ -28,8 +37,15 @@ public final class BatchResult {
         this.nexts = nexts;
     }
 
-    /** The command's result; throws its {@link PortalException.CommandFailed} if the portal refused it. */
+    /**
+     * The command's result; throws its {@link PortalException.CommandFailed} if the portal refused it, or
+     * {@link PortalException.CommandLimited} (a wait, not a failure) if its method's time budget was spent.
+     */
     public JsonNode result(String key) {
+        java.time.Instant freeAt = limited.get(key);
+        if (freeAt != null) {
+            throw new PortalException.CommandLimited(key, methods.get(key), freeAt);
+        }
         PortalException.CommandFailed error = errors.get(key);
         if (error != null) {
             throw error;
@@ -43,6 +59,19 @@ public final class BatchResult {
             throw new PortalException.CommandFailed(key, methods.get(key), "NOT_EXECUTED", "no result returned");
         }
         return result;
+    }
+
+    /**
+     * When the command was refused for its method's time budget ({@code OPERATION_TIME_LIMIT}): when that method is
+     * open again. Such a command did nothing; a caller that groups work leaves its item waiting until then.
+     */
+    public Optional<java.time.Instant> limitedUntil(String key) {
+        return Optional.ofNullable(limited.get(key));
+    }
+
+    /** The latest time any refused-for-budget command's method opens again, if any command was so refused. */
+    public Optional<java.time.Instant> limitedUntil() {
+        return limited.values().stream().max(java.util.Comparator.naturalOrder());
     }
 
     public Optional<PortalException.CommandFailed> error(String key) {

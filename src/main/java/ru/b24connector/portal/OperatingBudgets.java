@@ -36,6 +36,10 @@ final class OperatingBudgets {
      */
     static final long IN_FLIGHT_MILLIS = 5 * 60_000;
     private final BudgetStore store;
+    /** Milliseconds past the reported reset before a method waiting for it is called again. */
+    private final long slack;
+    /** The portal's window: a reset is at most this far away (for answers that report none). */
+    static final long WINDOW_MILLIS = 600_000;
 
     /** The outcome of {@link #reserve}: wait this long, then send (reserved) or ask again (not reserved). */
     record Grant(long waitMillis, boolean reserved, Map<String, Double> costs, Map<String, Boolean> probes) {
@@ -47,6 +51,16 @@ final class OperatingBudgets {
     }
 
     OperatingBudgets(double limitSeconds, double safetyShare, double burstShare, BudgetStore store) {
+        this(limitSeconds, safetyShare, burstShare, 0, store);
+    }
+
+    /**
+     * @param resetSlackMillis how long after a reported {@code operating_reset_at} a method that waits for its reset
+     *                         is open again (the portal reports the reset as a whole second, maybe rounded down)
+     */
+    OperatingBudgets(double limitSeconds, double safetyShare, double burstShare, long resetSlackMillis,
+                     BudgetStore store) {
+        this.slack = Math.max(0, resetSlackMillis);
         this.store = store;
         this.limitSeconds = limitSeconds;
         this.cap = limitSeconds * safetyShare;
@@ -78,10 +92,11 @@ final class OperatingBudgets {
             State s = states.get(e.getKey());
             double need = e.getValue() * (Double.isNaN(s.cost) ? 0 : s.cost);
             double spent = s.operating + s.inFlight;
-            if (s.blocked && nowMillis < s.resetAtMillis) {
-                return new Grant(s.resetAtMillis - nowMillis, false, Map.of(), Map.of());
+            long open = opensAt(s);
+            if (s.blocked && nowMillis < open) {
+                return new Grant(open - nowMillis, false, Map.of(), Map.of());
             }
-            boolean stale = !s.known || nowMillis >= s.resetAtMillis;
+            boolean stale = !s.known || nowMillis >= open;
             // a call bigger than the cap could never fit under it: it goes alone, once nothing else is spent
             boolean fits = spent + need <= cap + EPSILON || need > cap && spent <= EPSILON;
             if (stale && !fits || !s.known) {
@@ -92,7 +107,7 @@ final class OperatingBudgets {
                 }
                 probes.put(e.getKey(), true);
             } else if (!fits) {
-                return new Grant(s.resetAtMillis - nowMillis, false, Map.of(), Map.of());
+                return new Grant(open - nowMillis, false, Map.of(), Map.of());
             } else if (!stale && spent + need > burst + EPSILON) {
                 at = Math.max(at, s.nextAtMillis);
             }
@@ -115,6 +130,14 @@ final class OperatingBudgets {
             s.inFlightUntilMillis = Math.max(s.inFlightUntilMillis, at + IN_FLIGHT_MILLIS);
         }
         return new Grant(at - nowMillis, true, needs, probes);
+    }
+
+    /**
+     * When a method waiting for its reset may be called again: the reported {@code operating_reset_at} plus the slack,
+     * so that a portal that rounds the reset down does not refuse the first call after it.
+     */
+    private long opensAt(State s) {
+        return s.resetAtMillis + slack;
     }
 
     /** Reservations of calls never settled (a replica died with them) stop counting after a while. */
@@ -158,11 +181,11 @@ final class OperatingBudgets {
         if (items > 0) {
             return new BudgetRoom(items, false, nowMillis);
         }
-        if (nowMillis >= s.resetAtMillis) {
+        if (nowMillis >= opensAt(s)) {
             // one probe at a time: the others look again when its answer is likely in
             return s.probing ? new BudgetRoom(0, false, nowMillis + PROBE_WAIT_MILLIS) : new BudgetRoom(1, true, nowMillis);
         }
-        return new BudgetRoom(0, false, s.resetAtMillis);
+        return new BudgetRoom(0, false, opensAt(s));
     }
 
     /** The reserved call was answered (or failed): its cost is no longer in flight. */
@@ -182,7 +205,10 @@ final class OperatingBudgets {
         });
     }
 
-    /** What one answer reported for one method (see {@link #record(List, long)}). */
+    /**
+     * What one answer reported for one method (see {@link #record(List, long)}); {@code operating} NaN when the
+     * answer had none (then {@code duration} counts instead).
+     */
     record Report(String method, double operating, long resetAtEpochSecond, double duration) {
     }
 
@@ -208,6 +234,10 @@ final class OperatingBudgets {
     }
 
     private static void record(State s, double operating, long resetAtEpochSecond, double duration, long nowMillis) {
+        if (Double.isNaN(operating)) {
+            recordDuration(s, duration, nowMillis);
+            return;
+        }
         long resetAt = resetAtEpochSecond * 1000;
         if (!s.known || resetAt > s.resetAtMillis || resetAt == s.resetAtMillis && operating >= s.operating
                 || nowMillis >= s.resetAtMillis) {
@@ -219,6 +249,26 @@ final class OperatingBudgets {
         if (!Double.isNaN(duration) && duration >= 0) {
             s.cost = Double.isNaN(s.cost) ? duration : 0.7 * s.cost + 0.3 * duration;
         }
+    }
+
+    /**
+     * An answer without {@code operating} (a batch command's {@code result_time} as batch.md shows it): its
+     * {@code duration} is what it added to the method's window, as far as this service can tell. Added to what is
+     * known; with nothing known (or the known reset passed), a new window of the portal's length starts now.
+     */
+    private static void recordDuration(State s, double duration, long nowMillis) {
+        if (Double.isNaN(duration) || duration < 0) {
+            return;
+        }
+        if (s.known && nowMillis < s.resetAtMillis) {
+            s.operating += duration;
+        } else {
+            s.operating = duration;
+            s.resetAtMillis = nowMillis + WINDOW_MILLIS;
+            s.known = true;
+            s.blocked = false;
+        }
+        s.cost = Double.isNaN(s.cost) ? duration : 0.7 * s.cost + 0.3 * duration;
     }
 
     /**
@@ -241,7 +291,7 @@ final class OperatingBudgets {
         s.operating = Math.max(s.operating, limitSeconds);
         s.blocked = true;
         s.known = true;
-        return s.resetAtMillis;
+        return opensAt(s);
     }
 
     /** Every method's budget as known now, the most spent first. */

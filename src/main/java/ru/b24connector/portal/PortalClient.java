@@ -95,6 +95,9 @@ public class PortalClient {
         if (!configured()) {
             return Optional.empty();
         }
+        if (health.block().isPresent() && !health.probeDue(clock.instant(), config.http().overloadProbeEvery())) {
+            return Optional.of(blockText());
+        }
         try {
             PortalCredentials.Access access = credentials.current(PROBE_METHOD);
             ObjectNode body = json.createObjectNode();
@@ -102,6 +105,9 @@ public class PortalClient {
                 body.put("auth", access.accessToken());
             }
             transport.probe(access.base(), PROBE_METHOD, body);
+        } catch (PortalException.Blocked e) {
+            blocked(e);
+            return Optional.of(blockText());
         } catch (PortalException.Unavailable e) {
             if (e.httpStatus() == 0 || e.httpStatus() >= 500) {
                 health.failed(clock.instant(), e.code());
@@ -110,7 +116,7 @@ public class PortalClient {
         } catch (PortalException answered) {
             // refused, throttled, token expired: the portal is up, the jobs will deal with the rest
         }
-        health.reached(clock.instant());
+        reached();
         breakers.reset("portal");
         return Optional.empty();
     }
@@ -138,7 +144,7 @@ public class PortalClient {
             try {
                 return call(method, params);
             } catch (PortalException.Unavailable e) {
-                if (attempt >= attempts) {
+                if (attempt >= attempts || e instanceof PortalException.Blocked) {
                     throw e;
                 }
                 sleep(backoffMillis(attempt));
@@ -163,6 +169,7 @@ public class PortalClient {
         Map<String, PortalException.CommandFailed> errors = new HashMap<>();
         Map<String, Integer> totals = new HashMap<>();
         Map<String, Integer> nexts = new HashMap<>();
+        Map<String, java.time.Instant> limited = new HashMap<>();
         boolean first = true;
         for (List<PortalBatch.Command> chunk : batch.chunks()) {
             Map<String, String> cmd = new LinkedHashMap<>();
@@ -179,9 +186,9 @@ public class PortalClient {
             Billing billing = first ? batch.billing(billed) : Billing.waiting(billed);
             first = false;
             JsonNode result = execute("batch", Map.of("halt", 0, "cmd", cmd), billing, resendable).result();
-            collect(result, chunk, results, errors, totals, nexts);
+            collect(result, chunk, results, errors, totals, nexts, limited);
         }
-        return new BatchResult(methods, results, errors, totals, nexts);
+        return new BatchResult(methods, results, errors, totals, nexts, limited);
     }
 
     /**
@@ -207,14 +214,22 @@ public class PortalClient {
         }
         ObjectNode body = json.valueToTree(Map.of("halt", 0, "cmd", cmd));
         body.put("auth", accessToken);
-        JsonNode result = transport.send(installed.clientEndpoint(), "batch", body, Billing.waiting(billed)).result();
-        health.reached(clock.instant());
+        refuseWhileBlocked("batch");
+        JsonNode result;
+        try {
+            result = transport.send(installed.clientEndpoint(), "batch", body, Billing.waiting(billed)).result();
+        } catch (PortalException.Blocked e) {
+            blocked(e);
+            throw e;
+        }
+        reached();
         Map<String, JsonNode> results = new HashMap<>();
         Map<String, PortalException.CommandFailed> errors = new HashMap<>();
         Map<String, Integer> totals = new HashMap<>();
         Map<String, Integer> nexts = new HashMap<>();
-        collect(result, chunks.get(0), results, errors, totals, nexts);
-        return new BatchResult(methods, results, errors, totals, nexts);
+        Map<String, java.time.Instant> limited = new HashMap<>();
+        collect(result, chunks.get(0), results, errors, totals, nexts, limited);
+        return new BatchResult(methods, results, errors, totals, nexts, limited);
     }
 
     /** All rows of a list method, page by page ({@code start} = the previous {@code next}). */
@@ -299,8 +314,10 @@ public class PortalClient {
     private PortalAnswer execute(String method, Map<String, ?> params, Billing billing, boolean resendable) {
         Map<String, Object> withMarker = withWriteMarker(method, params);
         int throttled = 0;
+        long limitAnswersSince = 0; // System.nanoTime() of this call's first QUERY_LIMIT_EXCEEDED, 0 before
         boolean refreshed = false;
         while (true) {
+            refuseWhileBlocked(method);
             PortalCredentials.Access access = credentials.current(method);
             try {
                 ObjectNode body = json.valueToTree(withMarker);
@@ -309,14 +326,19 @@ public class PortalClient {
                 }
                 Supplier<PortalAnswer> exchange = () -> transport.send(access.base(), method, body, billing);
                 PortalAnswer answer = resendable ? retry.resendable(exchange) : exchange.get();
-                health.reached(clock.instant());
+                reached();
                 return answer;
             } catch (PortalException.Throttled e) {
-                if (++throttled >= config.http().throttleAttempts()) {
+                // a short wait, never a spent attempt: the limiter holds the next slot of every worker and replica
+                // for about one request's drain time (growing gently), and this call takes the next slot it gets
+                long now = System.nanoTime();
+                if (limitAnswersSince == 0) {
+                    limitAnswersSince = now;
+                } else if (now - limitAnswersSince >= config.rate().limitAnswerPatience().toNanos()) {
                     throw e;
                 }
-                governor.throttled();
-                sleep(backoffMillis(throttled));
+                java.time.Duration pause = governor.throttled();
+                Log.debugf("%s: QUERY_LIMIT_EXCEEDED; every call pauses %d ms", method, pause.toMillis());
             } catch (PortalException.OperationLimit e) {
                 if (++throttled >= config.http().throttleAttempts()) {
                     throw e;
@@ -328,6 +350,9 @@ public class PortalClient {
                 }
                 refreshed = true;
                 credentials.refreshAfterExpiry(access.accessToken(), method);
+            } catch (PortalException.Blocked e) {
+                blocked(e);
+                throw e;
             } catch (PortalException.Unavailable e) {
                 health.failed(clock.instant(), e.code());
                 throw e;
@@ -348,17 +373,28 @@ public class PortalClient {
         return copy;
     }
 
+    /**
+     * Sorts one batch answer into results and errors per key. A command refused with {@code OPERATION_TIME_LIMIT}
+     * (limits.md: each nested call is checked against its own method's limit; the refusal comes in
+     * {@code result_error} of a 200 answer) blocks its method until the reset, as a whole call's refusal does, and is
+     * recorded in {@code limited} with when the method is open again.
+     */
     private void collect(JsonNode result, List<PortalBatch.Command> chunk, Map<String, JsonNode> results,
                                 Map<String, PortalException.CommandFailed> errors, Map<String, Integer> totals,
-                                Map<String, Integer> nexts) {
+                                Map<String, Integer> nexts, Map<String, java.time.Instant> limited) {
         JsonNode ok = result.path("result");
         JsonNode failed = result.path("result_error");
+        Map<String, java.time.Instant> blockedMethods = new HashMap<>();
         for (PortalBatch.Command command : chunk) {
             String key = command.key();
             if (failed.has(key)) {
                 JsonNode error = failed.get(key);
+                String code = error.path("error").asText("");
                 errors.put(key, new PortalException.CommandFailed(key, command.method(),
-                        error.path("error").asText(""), error.path("error_description").asText("")));
+                        code, error.path("error_description").asText("")));
+                if ("OPERATION_TIME_LIMIT".equalsIgnoreCase(code)) {
+                    limited.put(key, blockedMethods.computeIfAbsent(command.method(), governor::blockUntilReset));
+                }
             } else if (ok.has(key)) {
                 results.put(key, ok.get(key));
             }
@@ -369,6 +405,38 @@ public class PortalClient {
                 nexts.put(key, result.path("result_next").get(key).asInt());
             }
         }
+    }
+
+    /** An answer came through: the portal is reached, and a manual block, if there was one, is lifted. */
+    private void reached() {
+        health.reached(clock.instant());
+        health.unblocked().ifPresent(block -> Log.infof(
+                "Bitrix24 answers again: the block of this application's REST API (OVERLOAD_LIMIT) since %s is lifted",
+                block.since()));
+    }
+
+    /** {@code OVERLOAD_LIMIT}: calls stop; said once, in one ERROR line, when the block starts. */
+    private void blocked(PortalException.Blocked e) {
+        java.time.Instant now = clock.instant();
+        java.time.Duration every = config.http().overloadProbeEvery();
+        if (health.blocked(now, now.plus(every))) {
+            Log.errorf("Bitrix24 support has blocked this application's REST API (OVERLOAD_LIMIT: a manual block, "
+                    + "not an outage; only Bitrix24 support lifts it). No portal calls go out; jobs wait without "
+                    + "spending attempts; one probe every %s tells when it is lifted. Answer: %s",
+                    every.toString().substring(2).toLowerCase(java.util.Locale.ROOT), e.getMessage());
+        }
+    }
+
+    /** While the block holds, a call is not sent, except as the rare probe once it is due. */
+    private void refuseWhileBlocked(String method) {
+        if (health.block().isPresent() && !health.probeDue(clock.instant(), config.http().overloadProbeEvery())) {
+            throw new PortalException.Blocked(method, blockText() + "; not sent");
+        }
+    }
+
+    private String blockText() {
+        return health.block().map(b -> "REST API blocked by Bitrix24 support (OVERLOAD_LIMIT) since " + b.since()
+                + "; next probe at " + b.nextProbe()).orElse("REST API blocked by Bitrix24 support (OVERLOAD_LIMIT)");
     }
 
     private long backoffMillis(int attempt) {

@@ -93,6 +93,21 @@ public interface PortalConfig {
         /** Keep the bucket in the database, shared by all replicas (off: per replica, in memory). */
         @WithDefault("true")
         boolean shared();
+
+        /**
+         * Longest pause after {@code QUERY_LIMIT_EXCEEDED}. The first pause is one request's drain time
+         * ({@code 1 / per-second}); each further limit answer in a row makes it 3 % longer, up to this. The pause
+         * holds every worker and replica (the shared schedule), not only the refused call.
+         */
+        @WithDefault("3s")
+        Duration limitAnswerMaxPause();
+
+        /**
+         * How long one call keeps trying through {@code QUERY_LIMIT_EXCEEDED} answers; after that its job goes back
+         * to the queue (a wait, never a spent attempt).
+         */
+        @WithDefault("60s")
+        Duration limitAnswerPatience();
     }
 
     interface Operating {
@@ -116,10 +131,22 @@ public interface PortalConfig {
         @DecimalMin(value = "0", message = "must be between 0 and 1")
         @DecimalMax(value = "1.0", message = "must be between 0 and 1")
         double burstShare();
+
+        /**
+         * How long after {@code operating_reset_at} a method that waits for its reset is called again. The portal
+         * reports the reset as a whole second and the docs do not say whether it rounds up or down: rounded down,
+         * the oldest minute drops out up to a second after it; a call in that second is refused. {@code 0s} when the
+         * portal is known to round up.
+         */
+        @WithDefault("1s")
+        Duration resetSlack();
     }
 
     interface Http {
-        /** Attempts for one call when the portal is throttling (QUERY_LIMIT_EXCEEDED / OPERATION_TIME_LIMIT). */
+        /**
+         * Attempts for one call when the method's time budget is spent ({@code OPERATION_TIME_LIMIT}); each waits for
+         * the reset. {@code QUERY_LIMIT_EXCEEDED} is bounded by time instead ({@link Rate#limitAnswerPatience()}).
+         */
         @WithDefault("8")
         @Min(value = 1, message = "must be at least 1")
         int throttleAttempts();
@@ -132,6 +159,13 @@ public interface PortalConfig {
         /** First backoff after a failed attempt; doubles each time, with jitter. */
         @WithDefault("500ms")
         Duration backoff();
+
+        /**
+         * While Bitrix24 support blocks this application's REST API ({@code OVERLOAD_LIMIT}, a manual block), no call
+         * goes out; one probe this often tells when the block is lifted.
+         */
+        @WithDefault("10m")
+        Duration overloadProbeEvery();
 
         /** How long a readiness probe may reuse the last known portal state. */
         @WithDefault("60s")

@@ -49,6 +49,41 @@ public class PortalException extends RuntimeException {
     }
 
     /**
+     * One command of a {@code batch} was refused for its method's time budget ({@code OPERATION_TIME_LIMIT} in
+     * {@code result_error} of a 200 answer): the same wait as a whole call's refusal. The method is open again at
+     * {@link #freeAt()}; nothing of the command was applied.
+     */
+    public static class CommandLimited extends OperationLimit {
+        private final String key;
+        private final java.time.Instant freeAt;
+
+        public CommandLimited(String key, String method, java.time.Instant freeAt) {
+            super(method, 200, "batch command '" + key + "' refused; the method is open again at " + freeAt);
+            this.key = key;
+            this.freeAt = freeAt;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public java.time.Instant freeAt() {
+            return freeAt;
+        }
+    }
+
+    /**
+     * Bitrix24 support has blocked this application's REST API ({@code OVERLOAD_LIMIT}, HTTP 503): a manual block
+     * that only support lifts, not an outage. Calls stop (this is thrown without calling while the block holds) and
+     * one probe now and then tells when it is lifted; jobs wait meanwhile, spending no attempts.
+     */
+    public static class Blocked extends Unavailable {
+        public Blocked(String method, String description) {
+            super(method, "OVERLOAD_LIMIT", 503, description, false);
+        }
+    }
+
+    /**
      * Not sent: the call does not fit its methods' time budgets now and its caller asked not to wait for them
      * ({@link PortalBatch#withoutWaitingForBudget}); nothing reached the portal. Try again at {@link #freeAt()}.
      */

@@ -33,7 +33,12 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class PortalGovernor {
 
+    /** Each further {@code QUERY_LIMIT_EXCEEDED} in a row makes the pause after it this much longer. */
+    static final double LIMIT_ANSWER_GROWTH = 1.03;
+
     private final Object bucketLock = new Object();
+    /** {@code QUERY_LIMIT_EXCEEDED} answers in a row, on this replica. */
+    private final java.util.concurrent.atomic.AtomicInteger limitStreak = new java.util.concurrent.atomic.AtomicInteger();
     private long theoreticalArrivalNanos = Long.MIN_VALUE;
     private OperatingBudgets budgets;
 
@@ -53,7 +58,8 @@ public class PortalGovernor {
     void init() {
         // one switch for both of the portal's limits: replicas share the bucket and the time budgets, or neither
         budgets = new OperatingBudgets(config.operating().limitSeconds(), config.operating().safetyShare(),
-                config.operating().burstShare(), config.rate().shared() ? sharedBudgets : new BudgetStore.InMemory());
+                config.operating().burstShare(), config.operating().resetSlack().toMillis(),
+                config.rate().shared() ? sharedBudgets : new BudgetStore.InMemory());
     }
 
     /**
@@ -130,30 +136,59 @@ public class PortalGovernor {
     }
 
     private static void report(String method, JsonNode time, long now, List<OperatingBudgets.Report> reports) {
+        double duration = time.path("duration").asDouble(Double.NaN);
         if (time.has("operating")) {
             // without a reset time, assume the portal's whole window
             long reset = time.path("operating_reset_at").asLong(now / 1000 + 600);
-            reports.add(new OperatingBudgets.Report(method, time.path("operating").asDouble(), reset,
-                    time.path("duration").asDouble(Double.NaN)));
+            reports.add(new OperatingBudgets.Report(method, time.path("operating").asDouble(), reset, duration));
+        } else if (!Double.isNaN(duration)) {
+            // batch.md's result_time carries no operating: the command's own duration is what it spent
+            reports.add(new OperatingBudgets.Report(method, Double.NaN, 0, duration));
         }
     }
 
-    /** {@code OPERATION_TIME_LIMIT}: no call of {@code method} before its budget resets. */
-    void blockUntilReset(String method) {
-        long until = budgets.blocked(method, System.currentTimeMillis());
-        Log.warnf("Portal time budget of %s is spent; its calls wait until %s", method, Instant.ofEpochMilli(until));
+    /**
+     * {@code OPERATION_TIME_LIMIT} (a whole call's, or a batch command's in {@code result_error}): no call of
+     * {@code method} before its budget resets (plus the slack).
+     *
+     * @return when the method is open again
+     */
+    Instant blockUntilReset(String method) {
+        Instant until = Instant.ofEpochMilli(budgets.blocked(method, System.currentTimeMillis()));
+        Log.warnf("Portal time budget of %s is spent; its calls wait until %s", method, until);
+        return until;
     }
 
-    /** {@code QUERY_LIMIT_EXCEEDED}: someone else shares the bucket; assume it is full and drain from there. */
-    void throttled() {
+    /**
+     * {@code QUERY_LIMIT_EXCEEDED}: someone else shares the bucket. Assume it is full, and hold the next slot of
+     * every caller (every worker; every replica through the shared schedule) for a pause: one request's drain time
+     * at first, 3 % longer for each further limit answer in a row, up to {@code b24.rate.limit-answer-max-pause}.
+     *
+     * @return the pause
+     */
+    java.time.Duration throttled() {
+        int streak = limitStreak.incrementAndGet();
+        long pauseNanos = limitAnswerPauseNanos(streak, intervalNanos(), config.rate().limitAnswerMaxPause().toNanos());
         if (config.rate().shared()) {
-            shared.full(toleranceNanos() / 1000);
-            return;
+            shared.full((toleranceNanos() + pauseNanos) / 1000);
+        } else {
+            synchronized (bucketLock) {
+                long now = System.nanoTime();
+                theoreticalArrivalNanos = Math.max(theoreticalArrivalNanos, now + toleranceNanos() + pauseNanos);
+            }
         }
-        synchronized (bucketLock) {
-            long now = System.nanoTime();
-            theoreticalArrivalNanos = Math.max(theoreticalArrivalNanos, now + toleranceNanos());
-        }
+        return java.time.Duration.ofNanos(pauseNanos);
+    }
+
+    /** The pause after the {@code streak}-th limit answer in a row (see {@link #throttled()}). */
+    static long limitAnswerPauseNanos(int streak, long intervalNanos, long maxNanos) {
+        double pause = intervalNanos * Math.pow(LIMIT_ANSWER_GROWTH, Math.max(0, streak - 1));
+        return (long) Math.min(pause, maxNanos);
+    }
+
+    /** An answer came through the bucket: the next limit answer starts a new streak. */
+    void admitted() {
+        limitStreak.set(0);
     }
 
     /**
@@ -177,6 +212,7 @@ public class PortalGovernor {
 
     /** Forgets all state, as after a restart; for tests that must not inherit an earlier test's bucket. */
     void reset() {
+        limitStreak.set(0);
         shared.reset();
         synchronized (bucketLock) {
             theoreticalArrivalNanos = Long.MIN_VALUE;

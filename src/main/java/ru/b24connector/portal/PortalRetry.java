@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 @ApplicationScoped
 class PortalRetry {
 
-    @Retry(retryOn = PortalException.Unavailable.class, maxRetries = 3, delay = 500, jitter = 250,
+    // a manual block by Bitrix24 support (OVERLOAD_LIMIT) is not retried: calls stop until it is lifted
+    @Retry(retryOn = PortalException.Unavailable.class, abortOn = PortalException.Blocked.class, maxRetries = 3, delay = 500, jitter = 250,
             maxDuration = 120, durationUnit = ChronoUnit.SECONDS)
     @ExponentialBackoff(factor = 2, maxDelay = 15_000)
     PortalAnswer resendable(Supplier<PortalAnswer> exchange) {

@@ -91,8 +91,12 @@ class PortalTransport {
             String code = envelope.path("error").asText("");
             String description = envelope.path("error_description").asText("");
             count(method, code.isEmpty() ? "error" : code);
+            if (!"QUERY_LIMIT_EXCEEDED".equalsIgnoreCase(code)) {
+                governor.admitted();
+            }
             throw toException(method, code, status, description);
         }
+        governor.admitted();
         if (status >= 400) {
             count(method, "HTTP_" + status);
             throw new PortalException.Unavailable(method, "HTTP_" + status, status, "unexpected status", status >= 500);
@@ -108,7 +112,9 @@ class PortalTransport {
             case "QUERY_LIMIT_EXCEEDED" -> new PortalException.Throttled(method, status, description);
             case "OPERATION_TIME_LIMIT" -> new PortalException.OperationLimit(method, status, description);
             case "EXPIRED_TOKEN", "INVALID_TOKEN" -> new PortalException.TokenExpired(method, code, status, description);
-            case "INTERNAL_SERVER_ERROR", "ERROR_UNEXPECTED_ANSWER", "OVERLOAD_LIMIT" ->
+            // a manual block by Bitrix24 support (_includes/system-errors.md), not an outage
+            case "OVERLOAD_LIMIT" -> new PortalException.Blocked(method, description);
+            case "INTERNAL_SERVER_ERROR", "ERROR_UNEXPECTED_ANSWER" ->
                     new PortalException.Unavailable(method, code, status, description, true);
             default -> status >= 500 && code.isEmpty()
                     ? new PortalException.Unavailable(method, code, status, description, true)

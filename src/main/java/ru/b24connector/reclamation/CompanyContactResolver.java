@@ -141,10 +141,20 @@ public class CompanyContactResolver {
             } catch (PortalException.NoRoom e) {
                 noRoom.addAll(unknown.keySet());
                 return new Resolution(resolved, busy, noRoom, new BudgetRoom(0, false, e.freeAt().toEpochMilli()), created);
+            } catch (PortalException.CommandLimited e) {
+                // a lookup refused for its method's time budget inside the batch: the same wait as no room
+                noRoom.addAll(unknown.keySet());
+                return new Resolution(resolved, busy, noRoom, new BudgetRoom(0, false, e.freeAt().toEpochMilli()), created);
             }
-            create(unknown, companies, contacts, created);
+            Map<String, java.time.Instant> limited = new HashMap<>();
+            create(unknown, companies, contacts, created, limited);
+            if (!limited.isEmpty()) {
+                noRoom.addAll(limited.keySet());
+                room = new BudgetRoom(0, false, limited.values().stream().max(java.util.Comparator.naturalOrder())
+                        .orElseThrow().toEpochMilli());
+            }
             for (Party p : unknown.values()) {
-                if (companies.containsKey(p.inn())) {
+                if (companies.containsKey(p.inn()) && !limited.containsKey(p.inn())) {
                     CompanyContact ids = new CompanyContact(companies.get(p.inn()), contacts.get(p.inn()));
                     remember(p, ids);
                     resolved.put(p.inn(), ids);
@@ -220,10 +230,11 @@ public class CompanyContactResolver {
 
     /**
      * Creates what the lookups did not find, in calls of up to 50 commands; a dealer's commands stay in one call
-     * (they refer to each other's results). Adds the INNs of the companies it created to {@code created}.
+     * (they refer to each other's results). Adds the INNs of the companies it created to {@code created}, and those
+     * of dealers a command was refused for its method's time budget to {@code limited} (with when it is open again).
      */
     private void create(Map<String, Party> unknown, Map<String, Long> companies, Map<String, Long> contacts,
-                        Set<String> created) {
+                        Set<String> created, Map<String, java.time.Instant> limited) {
         List<PortalBatch> batches = new ArrayList<>();
         PortalBatch batch = PortalBatch.create();
         int n = 0;
@@ -281,6 +292,9 @@ public class CompanyContactResolver {
                 if (k == null || !sent.contains(k + "co") && !sent.contains(k + "ct")) {
                     continue;
                 }
+                // a command refused for its method's time budget: the dealer waits for the reset, not a failure
+                result.limitedUntil(k + "co").or(() -> result.limitedUntil(k + "ct"))
+                        .ifPresent(until -> limited.put(p.inn(), until));
                 if (!companies.containsKey(p.inn())) {
                     if (!result.succeeded(k + "co")) {
                         Log.warnf("Company of INN %s not created: %s", p.inn(),

@@ -255,6 +255,13 @@ public class ReclamationProcessor implements JobHandler {
         }
         for (Reclamation r : included) {
             if (r.dealId == null) {
+                Optional<Instant> limited = result.limitedUntil("deal" + r.id);
+                if (limited.isPresent()) {
+                    // refused for the method's time budget inside the batch: not created, so no lookup next time
+                    markDealsRequested(List.of(r), false);
+                    leaveWaiting(r, waiting, limited.get(), "waiting for the portal's time budget of crm.deal.add");
+                    continue;
+                }
                 if (!result.succeeded("deal" + r.id)) {
                     note(r, result.error("deal" + r.id).map(Throwable::getMessage).orElse("deal not created"));
                     continue;
@@ -263,6 +270,11 @@ public class ReclamationProcessor implements JobHandler {
             }
             r.rowsDone |= result.succeeded("rows" + r.id);
             r.commentDone |= result.succeeded("note" + r.id);
+            Optional<Instant> limited = result.limitedUntil("rows" + r.id).or(() -> result.limitedUntil("note" + r.id));
+            if (!(r.rowsDone && r.commentDone) && limited.isPresent()) {
+                leaveWaiting(r, waiting, limited.get(), "waiting for the portal's time budget of the deal's rows or comment");
+                continue;
+            }
             r.lastError = r.rowsDone && r.commentDone ? null
                     : result.errors().values().stream().map(Throwable::getMessage).findFirst().orElse(null);
             record(r);
@@ -299,6 +311,12 @@ public class ReclamationProcessor implements JobHandler {
         }
         for (Reclamation r : group) {
             if (r.dealId != null || !r.dealRequested) {
+                continue;
+            }
+            Optional<Instant> limited = result.limitedUntil("find" + r.id);
+            if (limited.isPresent()) {
+                notLookedUp.add(r.id);
+                leaveWaiting(r, waiting, limited.get(), "waiting for the portal's time budget to look up its deal");
                 continue;
             }
             if (!result.succeeded("find" + r.id)) {

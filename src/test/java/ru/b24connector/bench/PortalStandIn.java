@@ -30,8 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * answers CRM batches with {@link FakeCrm}. As the portal does, each command of a batch is billed to its own method
  * (the outer call to none) and reports its own time in {@code result_time}: {@code duration}, its method's
  * {@code operating} and {@code operating_reset_at}; a plain call reports them in its {@code time}.
+ * A plain call of a method whose window holds more than its budget gets HTTP 429 {@code OPERATION_TIME_LIMIT}
+ * (_includes/system-errors.md); in a batch each command is checked on its own before it runs (limits.md) and a
+ * refused one comes back in {@code result_error} of the 200 answer (settings/how-to-call-rest-api/batch.md).
+ * {@code QUERY_LIMIT_EXCEEDED} is HTTP 503. The docs do not say whether {@code operating_reset_at} (a whole second)
+ * is rounded up or down: {@code rounding} picks one.
  * {@code GET /__stats} reports the counts, {@code GET /__deal?origin=…} whether a deal exists.
- * Usage: PortalStandIn port rate burst budgetSeconds secondsPerCommand [windowSeconds, default 600]
+ * Usage: PortalStandIn port rate burst budgetSeconds secondsPerCommand [windowSeconds, default 600] [up|down]
  */
 public final class PortalStandIn {
 
@@ -42,6 +47,8 @@ public final class PortalStandIn {
     private final double budget;
     private final double cost;
     private final double window;
+    /** Report {@code operating_reset_at} rounded down (true) or up (false). */
+    private final boolean roundDown;
     private double level;
     private long lastNanos = System.nanoTime();
     private final Map<String, Deque<double[]>> spent = new HashMap<>(); // method -> (epoch seconds, seconds)
@@ -54,8 +61,9 @@ public final class PortalStandIn {
     private String peakMethod = "";
     private HttpServer server;
 
-    private PortalStandIn(double rate, int burst, double budget, double cost, double window) {
+    private PortalStandIn(double rate, int burst, double budget, double cost, double window, boolean roundDown) {
         this.window = window;
+        this.roundDown = roundDown;
         this.rate = rate;
         this.burst = burst;
         this.budget = budget;
@@ -63,16 +71,23 @@ public final class PortalStandIn {
     }
 
     public static void main(String[] args) throws IOException {
+        boolean down = args.length > 6 && args[6].equals("down");
         start(Integer.parseInt(args[0]), Double.parseDouble(args[1]), Integer.parseInt(args[2]),
                 Double.parseDouble(args[3]), Double.parseDouble(args[4]),
-                args.length > 5 ? Double.parseDouble(args[5]) : 600);
-        System.out.println("portal stand-in on " + args[0]);
+                args.length > 5 ? Double.parseDouble(args[5]) : 600, down);
+        System.out.println("portal stand-in on " + args[0] + ", operating_reset_at rounded " + (down ? "down" : "up"));
     }
 
     /** Starts a stand-in on {@code port}; the CRM records it holds ({@link FakeCrm}) outlive a {@link #stop()}. */
     public static PortalStandIn start(int port, double rate, int burst, double budget, double cost, double window)
             throws IOException {
-        PortalStandIn portal = new PortalStandIn(rate, burst, budget, cost, window);
+        return start(port, rate, burst, budget, cost, window, false);
+    }
+
+    /** As {@link #start(int, double, int, double, double, double)}; {@code roundDown}: the reset is rounded down. */
+    public static PortalStandIn start(int port, double rate, int burst, double budget, double cost, double window,
+                                      boolean roundDown) throws IOException {
+        PortalStandIn portal = new PortalStandIn(rate, burst, budget, cost, window, roundDown);
         portal.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 200);
         portal.server.setExecutor(Executors.newFixedThreadPool(16));
         portal.server.createContext("/__stats", portal::stats);
@@ -124,24 +139,29 @@ public final class PortalStandIn {
             this.commands.addAndGet(commands.size());
             double start = System.currentTimeMillis() / 1000.0;
             Map<String, ObjectNode> times = new HashMap<>();
+            java.util.Set<String> refused = new HashSet<>();
             synchronized (this) {
                 // the portal refuses a method whose window already holds more than its budget; the outer batch call
-                // is not billed, each command is billed to its own method
-                for (String m : new HashSet<>(commands.values())) {
-                    if (spentIn(m, start) > budget) {
-                        blocked.incrementAndGet();
-                        System.out.printf("%.3f BLOCKED %s%n", start, m);
-                        send(exchange, 429, "{\"error\":\"OPERATION_TIME_LIMIT\",\"error_description\":\"Method is blocked due to operation time limit.\"}");
-                        return;
-                    }
+                // is not billed, each command is checked and billed on its own method before it runs
+                if (!method.equals("batch") && spentIn(method, start) > budget) {
+                    blocked.incrementAndGet();
+                    System.out.printf("%.3f BLOCKED %s%n", start, method);
+                    send(exchange, 429, "{\"error\":\"OPERATION_TIME_LIMIT\",\"error_description\":\"Method is blocked due to operation time limit\"}");
+                    return;
                 }
                 double at = start;
                 for (Map.Entry<String, String> c : commands.entrySet()) {
+                    if (spentIn(c.getValue(), start) > budget) {
+                        blocked.incrementAndGet();
+                        refused.add(c.getKey());
+                        System.out.printf("%.3f BLOCKED %s (in a batch)%n", start, c.getValue());
+                        continue;
+                    }
                     Deque<double[]> window = spent.get(c.getValue());
                     window.addLast(new double[]{start, cost}); // billed when the call came (the stand-in answers at once)
                     // as the portal does: each command's own time, with its method's operating and reset
                     times.put(c.getKey(), time(at, at + cost).put("operating", spentIn(c.getValue(), start))
-                            .put("operating_reset_at", (long) Math.ceil(window.peekFirst()[0] + this.window)));
+                            .put("operating_reset_at", resetAt(window.peekFirst()[0] + this.window)));
                     at += cost;
                     double inWindow = spentIn(c.getValue(), start);
                     if (inWindow > peak) {
@@ -151,12 +171,16 @@ public final class PortalStandIn {
                 }
                 // a timeline to read the pacing from: time, then billed commands per method
                 Map<String, Integer> billed = new java.util.TreeMap<>();
-                commands.values().forEach(m -> billed.merge(m, 1, Integer::sum));
+                commands.forEach((k, m) -> {
+                    if (!refused.contains(k)) {
+                        billed.merge(m, 1, Integer::sum);
+                    }
+                });
                 System.out.printf("%.3f %s%n", start, billed);
             }
             ObjectNode answer;
             if (method.equals("batch")) {
-                answer = FakeCrm.answerBatch(body);
+                answer = FakeCrm.answerBatch(body, refused::contains);
                 ObjectNode inner = (ObjectNode) answer.path("result");
                 ObjectNode resultTime = JSON.createObjectNode();
                 inner.path("result").fieldNames().forEachRemaining(k -> resultTime.set(k, times.get(k)));
@@ -170,6 +194,11 @@ public final class PortalStandIn {
         } catch (Exception e) {
             send(exchange, 500, "{\"error\":\"INTERNAL_SERVER_ERROR\",\"error_description\":\"" + e + "\"}");
         }
+    }
+
+    /** The whole second reported as {@code operating_reset_at} for the moment {@code at}. */
+    private long resetAt(double at) {
+        return (long) (roundDown ? Math.floor(at) : Math.ceil(at));
     }
 
     /** Seconds billed to {@code method} in the window ending at {@code now}; drops what fell out of it. */

@@ -42,6 +42,12 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
     public static final java.util.Set<String> refusedTitles = ConcurrentHashMap.newKeySet();
     /** The portal's users ({@code user.get}): ID, NAME, LAST_NAME, ACTIVE, as user/user-get.md shows them. */
     public static final Map<Long, ObjectNode> users = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /**
+     * Methods whose time budget is spent: their commands come back in {@code result_error} as
+     * {@code OPERATION_TIME_LIMIT} of a 200 answer (limits.md: each nested call is checked against its own method's
+     * limit; _includes/system-errors.md: the code and its text).
+     */
+    public static final java.util.Set<String> limitedMethods = ConcurrentHashMap.newKeySet();
     /** Timeline comments by entity ({@code deal:1004}). */
     public static final Map<String, java.util.List<String>> comments = new ConcurrentHashMap<>();
 
@@ -59,6 +65,7 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
         comments.clear();
         refusedTitles.clear();
         users.clear();
+        limitedMethods.clear();
     }
 
     /** Adds a portal user. */
@@ -145,6 +152,16 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
 
     /** The portal's answer to a {@code batch} body, in its envelope. */
     public static ObjectNode answerBatch(String requestBody) throws java.io.IOException {
+        return answerBatch(requestBody, key -> false);
+    }
+
+    /**
+     * As {@link #answerBatch(String)}; the commands {@code limitedKey} names (and those of {@link #limitedMethods})
+     * are refused with {@code OPERATION_TIME_LIMIT} in {@code result_error}, as the portal refuses a nested call whose
+     * method's time budget is spent.
+     */
+    public static ObjectNode answerBatch(String requestBody, java.util.function.Predicate<String> limitedKey)
+            throws java.io.IOException {
         {
             JsonNode body = JSON.readTree(requestBody);
             ObjectNode results = JSON.createObjectNode();
@@ -158,6 +175,11 @@ public class FakeCrm implements ResponseDefinitionTransformerV2 {
                 int q = query.indexOf('?');
                 String method = q < 0 ? query : query.substring(0, q);
                 PhpForm params = PhpForm.parse(q < 0 ? "" : query.substring(q + 1));
+                if (limitedKey.test(cmd.getKey()) || limitedMethods.contains(method)) {
+                    errors.set(cmd.getKey(), JSON.createObjectNode().put("error", "OPERATION_TIME_LIMIT")
+                            .put("error_description", "Method is blocked due to operation time limit"));
+                    continue;
+                }
                 if ("crm.company.add".equals(method) && refusedTitles.contains(params.get("fields", "TITLE").orElse(""))) {
                     errors.set(cmd.getKey(), JSON.createObjectNode().put("error", "ERROR_CORE")
                             .put("error_description", "Недостаточно прав для добавления компании"));
