@@ -184,6 +184,15 @@ public class JobQueue implements ru.b24connector.outage.WaitingWork {
         });
     }
 
+    /**
+     * Reads a job's row with a write lock (SELECT ... FOR UPDATE), so no other replica can take it over between this
+     * read and the commit: a plain read could carry a stale version into the update, which then fails after the
+     * fact (an optimistic-lock error) instead of seeing that the job is no longer ours.
+     */
+    private Job lockedRow(long id) {
+        return em.find(Job.class, id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    }
+
     @SuppressWarnings("unchecked")
     private List<Number> dueIds(String sql, Timestamp now, int limit) {
         return em.createNativeQuery(sql).setParameter(1, now).setParameter(2, limit).getResultList();
@@ -192,7 +201,7 @@ public class JobQueue implements ru.b24connector.outage.WaitingWork {
     /** Marks the job done, unless its lease was lost to another worker meanwhile. */
     public void complete(Job job) {
         QuarkusTransaction.requiringNew().run(() -> {
-            Job row = em.find(Job.class, job.id);
+            Job row = lockedRow(job.id);
             if (row != null && row.status == Job.Status.RUNNING && job.lockedBy.equals(row.lockedBy)) {
                 row.status = Job.Status.DONE;
                 row.crashes = 0;
@@ -212,7 +221,7 @@ public class JobQueue implements ru.b24connector.outage.WaitingWork {
      */
     public boolean fail(Job job, String error, boolean permanent) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            Job row = em.find(Job.class, job.id);
+            Job row = lockedRow(job.id);
             if (row == null || row.status != Job.Status.RUNNING || !job.lockedBy.equals(row.lockedBy)) {
                 return false;
             }
@@ -246,7 +255,7 @@ public class JobQueue implements ru.b24connector.outage.WaitingWork {
 
     private void putBack(Job job, Instant runAt, String reason, String waitingFor) {
         QuarkusTransaction.requiringNew().run(() -> {
-            Job row = em.find(Job.class, job.id);
+            Job row = lockedRow(job.id);
             if (row == null || row.status != Job.Status.RUNNING || !job.lockedBy.equals(row.lockedBy)) {
                 return;
             }
@@ -293,7 +302,7 @@ public class JobQueue implements ru.b24connector.outage.WaitingWork {
     /** Ends the job as SKIPPED: what it works on is gone; not a failure, nothing to retry. */
     public void skip(Job job, String reason) {
         QuarkusTransaction.requiringNew().run(() -> {
-            Job row = em.find(Job.class, job.id);
+            Job row = lockedRow(job.id);
             if (row != null && row.status == Job.Status.RUNNING && job.lockedBy.equals(row.lockedBy)) {
                 row.status = Job.Status.SKIPPED;
                 row.crashes = 0;
