@@ -44,7 +44,7 @@ public class SupervisorLookup {
         for (long user : new HashSet<>(userIds)) {
             batch.add("user" + user, "user.get", Map.of("ID", user));
         }
-        BatchResult users = portal.batch(batch);
+        BatchResult users = portal.batch(batch).waitIfLimited(); // a refused read is not "in no department"
         Map<Long, List<Long>> departmentsOf = new HashMap<>();
         for (long user : new HashSet<>(userIds)) {
             List<Long> departments = new ArrayList<>();

@@ -278,6 +278,10 @@ public class JobWorker {
                 Optional<Dependency> down = Outages.of(e);
                 if (down.isPresent()) {
                     waitFor(job, down.get(), e, started);
+                } else if (e instanceof PortalException.CommandLimited limited) {
+                    // a batch command's method budget is spent: nothing before its reset can succeed
+                    Instant retry = clock.instant().plus(config.backoff());
+                    defer(job, limited.freeAt().isAfter(retry) ? limited.freeAt() : retry, describe(e));
                 } else if (e instanceof PortalException.Throttled || e instanceof PortalException.OperationLimit) {
                     // the portal's limits are a wait too: its bucket drains in seconds, a budget resets in minutes
                     defer(job, clock.instant().plus(config.backoff()), describe(e));

@@ -43,9 +43,12 @@ class DecisionMailComposer {
                 .add("rows", "crm.deal.productrows.get", Map.of("id", row.dealId))
                 .add("manager", "user.get", Map.of("ID", PortalBatch.ref("deal", "ASSIGNED_BY_ID")));
         if (row.requestedEmail == null) {
-            batch.add("contact", "crm.contact.get", Map.of("id", PortalBatch.ref("deal", "CONTACT_ID")));
+            // the deal's CONTACT_ID is deprecated (crm-deal-get.md): its contacts come from crm.deal.contact.items.get,
+            // ordered by SORT with the primary first as in that page's example (the docs do not promise the order)
+            batch.add("contacts", "crm.deal.contact.items.get", Map.of("id", row.dealId));
+            batch.add("contact", "crm.contact.get", Map.of("id", PortalBatch.ref("contacts", 0, "CONTACT_ID")));
         }
-        BatchResult result = portal.batch(batch);
+        BatchResult result = portal.batch(batch).waitIfLimited(); // a refused contact read is not "no e-mail"
         JsonNode deal;
         try {
             deal = result.result("deal");

@@ -192,7 +192,7 @@ class OneCPortalSync {
         Map<String, String> keyOf = new HashMap<>();
         for (OneCGroups.Member m : members) {
             OneCRecords.Reclamation r = (OneCRecords.Reclamation) m.record();
-            if (batch.size() + 3 > PortalBatch.MAX_COMMANDS) {
+            if (batch.size() + 4 > PortalBatch.MAX_COMMANDS) {
                 calls.add(batch);
                 membersOf.add(inBatch);
                 batch = PortalBatch.create();
@@ -212,6 +212,13 @@ class OneCPortalSync {
             } else {
                 batch.add(k + "deal", "crm.deal.update", Map.of("id", dealId, "fields", fields,
                         "params", Map.of("REGISTER_SONET_EVENT", "N")));
+                Long contactId = contactOf.get(m.ref());
+                if (contactId != null) {
+                    // adds the counterparty's contact and keeps the others a manager linked (CONTACT_IDS would replace
+                    // them all); a contact already linked answers false, not an error (crm-deal-contact-add.md)
+                    batch.add(k + "contact", "crm.deal.contact.add", Map.of("id", dealId,
+                            "fields", Map.of("CONTACT_ID", contactId, "IS_PRIMARY", "Y")));
+                }
             }
             batch.add(k + "rows", "crm.deal.productrows.set", Map.of("id", dealRef, "rows", rows(r)));
             if (!m.object().commentDone) {
@@ -312,8 +319,8 @@ class OneCPortalSync {
                     .ifPresent(a -> fields.put("ASSIGNED_BY_ID", a.get(Math.floorMod(r.ref().hashCode(), a.size()))));
         }
         fields.put("COMPANY_ID", companyId);
-        if (contactId != null) {
-            fields.put("CONTACT_ID", contactId);
+        if (contactId != null && create) {
+            fields.put("CONTACT_IDS", List.of(contactId)); // CONTACT_ID is deprecated (crm-deal-add.md)
         }
         fields.put("BEGINDATE", r.date());
         if (r.amountClaimed() != null) {

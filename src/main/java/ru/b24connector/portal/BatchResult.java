@@ -74,6 +74,18 @@ public final class BatchResult {
         return limited.values().stream().max(java.util.Comparator.naturalOrder());
     }
 
+    /**
+     * For a caller that needs every command's answer to decide: throws {@link PortalException.CommandLimited} (a wait,
+     * no attempt spent) when any command was refused for its method's time budget, so that a refused read is never
+     * taken for a missing record.
+     */
+    public BatchResult waitIfLimited() {
+        limited.entrySet().stream().max(Map.Entry.comparingByValue()).ifPresent(e -> {
+            throw new PortalException.CommandLimited(e.getKey(), methods.get(e.getKey()), e.getValue());
+        });
+        return this;
+    }
+
     public Optional<PortalException.CommandFailed> error(String key) {
         return Optional.ofNullable(errors.get(key));
     }

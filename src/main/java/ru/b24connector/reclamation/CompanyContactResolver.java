@@ -214,7 +214,7 @@ public class CompanyContactResolver {
         PortalBatch again = PortalBatch.create();
         comms.forEach(c -> c.readOrAskAgain(found, again));
         if (!again.isEmpty()) {
-            BatchResult answers = portal.batch(again);
+            BatchResult answers = portal.batch(again).waitIfLimited(); // a refused read is not "no duplicate"
             comms.forEach(c -> c.readAgain(answers));
         }
         for (Party p : unknown.values()) {

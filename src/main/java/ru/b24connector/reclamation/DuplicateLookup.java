@@ -64,7 +64,9 @@ final class DuplicateLookup {
             List<String> values = commands.get(i);
             for (int v = 0; v < values.size(); v++) {
                 String k = key + i + "v" + v;
-                if (values.size() > 1 && answers.succeeded(k)) {
+                // result() throws on a refused command: a read that failed must not pass for "no duplicate" and
+                // let a second company be created
+                if (values.size() > 1) {
                     int at = v;
                     duplicate(answers.result(k), entityType).ifPresent(id -> byValue.put(values.get(at), id));
                 }

@@ -73,7 +73,7 @@ public class ReassignRobot implements Robot {
             batch.add("notifyOld", "im.notify.system.add", Map.of("USER_ID", previous,
                     "MESSAGE", "Сделка " + link + " передана другому менеджеру"));
         }
-        var result = portal.batch(batch);
+        var result = portal.batch(batch).waitIfLimited(); // a refused task move is retried, not skipped
         result.result("deal"); // the deal must have moved; a failure here is retried
         int moved = 0;
         for (TrackedTask task : open) {

@@ -111,7 +111,8 @@ class DecisionMailTests {
         portal.verify(1, postRequestedFor(urlPathEqualTo(HOOK + "batch")).withRequestBody(and(
                 containing("\"deal\":\"crm.deal.get?id=77\""), containing("crm.deal.productrows.get?id=77"),
                 containing("user.get?ID=$result[deal][ASSIGNED_BY_ID]"),
-                containing("crm.contact.get?id=$result[deal][CONTACT_ID]"))));
+                containing("crm.deal.contact.items.get?id=77"),
+                containing("crm.contact.get?id=$result[contacts][0][CONTACT_ID]"))));
         portal.verify(1, postRequestedFor(urlPathEqualTo(HOOK + "crm.timeline.comment.add")).withRequestBody(and(
                 matchingJsonPath("$.fields.ENTITY_ID", equalTo("77")),
                 matchingJsonPath("$.fields.ENTITY_TYPE", equalTo("deal")),
@@ -225,10 +226,32 @@ class DecisionMailTests {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("limits.md, batch.md: the contact's read refused for its time budget"
+            + " (OPERATION_TIME_LIMIT in result_error of a 200 answer) is a wait, not \"no contact e-mail\"")
+    void aContactReadRefusedForItsTimeBudgetWaitsInsteadOfFailing() {
+        portal.stubFor(portalCall("batch").willReturn(ok("""
+                {"result":{"deal":{"ID":"84","TITLE":"Шум","ASSIGNED_BY_ID":"7","ORIGIN_ID":"RCL-000084","COMMENTS":""},
+                   "rows":[],"manager":[],"contacts":[{"CONTACT_ID":88,"SORT":10,"ROLE_ID":0,"IS_PRIMARY":"Y"}]},
+                 "result_error":{"contact":{"error":"OPERATION_TIME_LIMIT",
+                   "error_description":"Method is blocked due to operation time limit"}},
+                 "result_total":[],"result_next":[],"result_time":{}}""")));
+        String key = uniqueKey();
+
+        mails.requestDecisionMail(84, Decision.APPROVED, "", Optional.empty(), key);
+        worker.runDue();
+
+        assertThat(mails.find(key)).get().satisfies(s -> {
+            assertThat(s.status()).as("still to be sent, not dead-lettered").isEqualTo("PENDING");
+            assertThat(s.lastError()).contains("crm.contact.get").doesNotContain("no contact e-mail");
+        });
+        assertThat(GreenMailResource.server().getReceivedMessages()).isEmpty();
+    }
+
+    @Test
     void aDealWithoutContactEmailIsDeadLetteredWithoutSending() {
         portal.stubFor(portalCall("batch").willReturn(ok("""
                 {"result":{"deal":{"ID":"82","TITLE":"Без контакта","CONTACT_ID":null,"ASSIGNED_BY_ID":"7",
-                   "ORIGIN_ID":"RCL-000082","COMMENTS":""},"rows":[],"manager":[]},
+                   "ORIGIN_ID":"RCL-000082","COMMENTS":""},"rows":[],"manager":[],"contacts":[]},
                  "result_error":{"contact":{"error":"","error_description":"ID is not defined or invalid"}},
                  "result_total":[],"result_next":[],"result_time":{}}""")));
         String key = uniqueKey();
@@ -255,7 +278,10 @@ class DecisionMailTests {
 
     // --- given
 
-    /** One batch answer: deal (§12.3 shape), product rows, manager (user.get) and contact. */
+    /**
+     * One batch answer: deal (§12.3 shape), product rows, manager (user.get), the deal's contacts (shape of
+     * crm/deals/contacts/crm-deal-contact-items-get.md) and the contact.
+     */
     private void givenDeal(long dealId, String language) {
         portal.stubFor(portalCall("batch").withRequestBody(containing("crm.deal.get?id=" + dealId)).willReturn(ok("""
                 {"result":{
@@ -268,6 +294,7 @@ class DecisionMailTests {
                      "PRICE":300.00,"QUANTITY":1,"MEASURE_NAME":"шт"}],
                    "manager":[{"ID":"7","NAME":"Анна","LAST_NAME":"Смирнова","EMAIL":"a.smirnova@example.ru",
                      "WORK_PHONE":"+7 495 123-45-67","UF_DEPARTMENT":[5]}],
+                   "contacts":[{"CONTACT_ID":88,"SORT":10,"ROLE_ID":0,"IS_PRIMARY":"Y"}],
                    "contact":{"ID":"88","NAME":"Иван","LAST_NAME":"Петров",
                      "EMAIL":[{"ID":"12","VALUE_TYPE":"WORK","VALUE":"service@tehnosnab.ru","TYPE_ID":"EMAIL"}]}},
                  "result_error":[],"result_total":[],"result_next":[],"result_time":{}}"""
