@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import ru.b24connector.jobs.JobQueue;
+import ru.b24connector.process.DealStays;
 
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -40,13 +41,20 @@ public class StageMoves {
     JobQueue queue;
 
     @Inject
+    DealStays stays;
+
+    @Inject
     Clock clock;
 
     /**
      * The service is about to move {@code dealId} to {@code toStage} (before its {@code crm.deal.update}): the change
-     * it then sees is recorded as made by {@code mover} for {@code reason}. Its own transaction.
+     * it then sees is recorded as made by {@code mover} for {@code reason}. Its own transaction. Nothing is expected
+     * when the deal is already in that stage (1C sends its status with every change of the document).
      */
     public void expect(long dealId, String toStage, Mover mover, String reason) {
+        if (stays.of(dealId).filter(s -> s.stageId().equals(toStage)).isPresent()) {
+            return;
+        }
         QuarkusTransaction.requiringNew().run(() -> {
             em.createNativeQuery("DELETE FROM stage_move_intent WHERE deal_id = ?1 AND to_stage = ?2")
                     .setParameter(1, dealId).setParameter(2, toStage).executeUpdate();
