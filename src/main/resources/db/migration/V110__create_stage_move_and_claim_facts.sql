@@ -19,7 +19,7 @@ CREATE TABLE stage_move (
   history_id  BIGINT        NULL,
   CONSTRAINT uq_stage_move_history UNIQUE (history_id),
   INDEX ix_stage_move_deal (deal_id, moved_at),
-  INDEX ix_stage_move_left (left_at, to_stage, moved_at)
+  INDEX ix_stage_move_left (left_at, category_id, to_stage, moved_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- A stage move the service is about to make (written before crm.deal.update), so the change it then sees, from its

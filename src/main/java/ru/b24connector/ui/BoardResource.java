@@ -17,7 +17,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import ru.b24connector.portal.BatchResult;
 
-import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -28,13 +27,17 @@ import java.util.Map;
 @Tag(name = "Pages", description = "Pages the portal shows in its frame")
 public class BoardResource {
 
-    private final TimedCache<BatchResult> lastReads = new TimedCache<>(1_000);
-
     @Inject
     PlacementGate gate;
 
     @Inject
     BoardPage boards;
+
+    @Inject
+    BoardAnalyticsPage analytics;
+
+    @Inject
+    BoardReads reads;
 
     @Inject
     CardActions actions;
@@ -44,12 +47,6 @@ public class BoardResource {
 
     @Inject
     UiPages pages;
-
-    @Inject
-    UiConfig config;
-
-    @Inject
-    Clock clock;
 
     @Inject
     @Location("ui/board.html")
@@ -67,8 +64,8 @@ public class BoardResource {
             throw UiRefusal.forbidden("user " + read.user().id() + " is neither an administrator nor a head");
         }
         UiSession session = sessions.open(read.user(), 0, Texts.normalize(lang), request.authExpires());
-        lastReads.put(key(session), read.result(), config.sessionTtl(), clock);
-        return render(session, new BoardView.Filters("", "", ""), null);
+        reads.put(session, read.result());
+        return render(session, new BoardView.Filters("", "", ""), BoardReads.days(null), null);
     }
 
     @POST
@@ -78,15 +75,17 @@ public class BoardResource {
     @Operation(summary = "The board with filters (manager, dealer, stage), within its page session")
     public Response filtered(MultivaluedMap<String, String> form, @CookieParam(UiSessions.NAME) String cookie) {
         UiSession session = boardSession(form.getFirst(UiSessions.NAME), cookie);
-        return render(session, filters(form.getFirst("manager"), form.getFirst("dealer"), form.getFirst("stage")), null);
+        return render(session, filters(form.getFirst("manager"), form.getFirst("dealer"), form.getFirst("stage")),
+                BoardReads.days(form.getFirst("days")), null);
     }
 
     @GET
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "The board with filters, within its page session (cookie)")
     public Response show(@QueryParam("manager") String manager, @QueryParam("dealer") String dealer,
-                         @QueryParam("stage") String stage, @CookieParam(UiSessions.NAME) String cookie) {
-        return render(boardSession(null, cookie), filters(manager, dealer, stage), null);
+                         @QueryParam("stage") String stage, @QueryParam("days") String days,
+                         @CookieParam(UiSessions.NAME) String cookie) {
+        return render(boardSession(null, cookie), filters(manager, dealer, stage), BoardReads.days(days), null);
     }
 
     @POST
@@ -100,10 +99,10 @@ public class BoardResource {
         long dealId = id(form.getFirst("dealId"), "dealId");
         long to = id(form.getFirst("newResponsible"), "newResponsible");
         actions.submit(session, dealId, UiAction.Kind.REASSIGN, Map.of("newResponsible", to), form.getFirst("nonce"));
-        return render(session, new BoardView.Filters("", "", ""), "notice.reassigned");
+        return render(session, new BoardView.Filters("", "", ""), BoardReads.days(null), "notice.reassigned");
     }
 
-    private UiSession boardSession(String formToken, String cookie) {
+    UiSession boardSession(String formToken, String cookie) {
         UiSession session = pages.session(formToken, cookie);
         if (session.dealId() != 0 || !session.user().supervisor()) {
             throw UiRefusal.forbidden("not a board session of a supervisor");
@@ -111,13 +110,13 @@ public class BoardResource {
         return session;
     }
 
-    private Response render(UiSession session, BoardView.Filters filters, String notice) {
+    private Response render(UiSession session, BoardView.Filters filters, int days, String notice) {
         Texts t = Texts.of(session.lang());
         UiPages.Form form = pages.form(session);
-        BatchResult read = lastReads.get(key(session), clock)
-                .orElseThrow(() -> UiRefusal.unauthorized("the board's portal read has expired; open it again"));
+        BatchResult read = reads.get(session);
         BoardView view = boards.build(read, filters, t);
         String html = board.data("t", t).data("board", view).data("form", form)
+                .data("analytics", analytics.build(read, days, t))
                 .data("notice", notice == null ? null : t.get(notice)).data("bx24", pages.bx24())
                 .data("user", session.userName()).render();
         return pages.html(200, html, session, form);
@@ -139,9 +138,5 @@ public class BoardResource {
             throw UiRefusal.badRequest(field + " must be an id");
         }
         return Long.parseLong(v);
-    }
-
-    private static String key(UiSession session) {
-        return session.memberId() + "|" + session.userId();
     }
 }
