@@ -77,6 +77,14 @@ public class BoardAnalytics {
                          List<StuckClaim> stuck) {
     }
 
+    /** Pipelines (deal categories) the claims of the analytics are in. */
+    @SuppressWarnings("unchecked")
+    public Set<Integer> categories() {
+        return QuarkusTransaction.requiringNew().call(() -> new java.util.TreeSet<>(
+                ((List<Object>) em.createNativeQuery("SELECT DISTINCT category_id FROM claim_fact").getResultList())
+                        .stream().map(v -> ((Number) v).intValue()).toList()));
+    }
+
     /** The report over the last {@code days} days. */
     public Report report(int days) {
         if (!PERIODS.contains(days)) {
@@ -227,7 +235,7 @@ public class BoardAnalytics {
             List<Object[]> rows = em.createNativeQuery("""
                             SELECT deal_id, manager_id, dealer_name, stage_entered_at FROM claim_fact
                             WHERE semantic = 'P' AND stage_id = ?1 AND category_id = ?2 AND stage_entered_at < ?3
-                            ORDER BY stage_entered_at LIMIT """ + STUCK_LIMIT)
+                            ORDER BY stage_entered_at LIMIT %d""".formatted(STUCK_LIMIT))
                     .setParameter(1, stage).setParameter(2, category)
                     .setParameter(3, Timestamp.from(now.minus(threshold))).getResultList();
             for (Object[] r : rows) {
@@ -245,11 +253,12 @@ public class BoardAnalytics {
     @SuppressWarnings("unchecked")
     private Map<Long, Duration> medianToDecision(String column, Instant since) {
         Map<Long, Duration> out = new HashMap<>();
-        for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT DISTINCT " + column + """
-                        , PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY TIMESTAMPDIFF(SECOND, received_at, decided_at))
-                            OVER (PARTITION BY """ + column + """
-                        ) FROM claim_fact WHERE decided_at >= ?1 AND decided_at >= received_at AND """ + column
-                        + " IS NOT NULL")
+        String sql = """
+                SELECT DISTINCT %1$s,
+                  PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY TIMESTAMPDIFF(SECOND, received_at, decided_at))
+                    OVER (PARTITION BY %1$s)
+                FROM claim_fact WHERE decided_at >= ?1 AND decided_at >= received_at AND %1$s IS NOT NULL""".formatted(column);
+        for (Object[] r : (List<Object[]>) em.createNativeQuery(sql)
                 .setParameter(1, Timestamp.from(since)).getResultList()) {
             out.put(((Number) r[0]).longValue(), seconds(((Number) r[1]).doubleValue()));
         }

@@ -67,8 +67,9 @@ public class StageMoves {
     }
 
     /**
-     * The service saw the deal for the first time, in {@code stage} (inside the caller's transaction); the portal's
-     * history of the deal is read in a job. Returns when the deal entered the stage.
+     * The service saw the deal for the first time, in {@code stage} (inside the caller's transaction); a deal that
+     * lived before (created earlier than {@link #LATE} ago) has its portal history read in a job. Returns when the
+     * deal entered the stage.
      */
     public Instant seenFirst(JsonNode deal, long dealId, int category, String stage) {
         Instant at = movedAt(deal);
@@ -87,7 +88,12 @@ public class StageMoves {
             mover = user == null ? Mover.ROBOT : Mover.USER;
         }
         insert(dealId, category, null, stage, at, mover, user, reason, StageMove.SEEN, null);
-        queue.enqueue(StageHistoryJob.TYPE, "stage-history:" + dealId + ":first", new StageHistoryJob.Work(dealId));
+        Instant created = time(deal.path("DATE_CREATE").asText(""));
+        Instant since = created == Instant.EPOCH || created.isAfter(at) ? at : created;
+        if (Duration.between(since, clock.instant()).compareTo(LATE) > 0) {
+            // the deal lived before the service saw it: what happened meanwhile is in the portal's history
+            queue.enqueue(StageHistoryJob.TYPE, "stage-history:" + dealId + ":first", new StageHistoryJob.Work(dealId));
+        }
         return at;
     }
 

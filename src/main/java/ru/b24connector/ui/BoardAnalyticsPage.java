@@ -43,7 +43,10 @@ public class BoardAnalyticsPage {
     public BoardAnalyticsView build(BatchResult read, int days, Texts t) {
         BoardAnalytics.Report report = analytics.report(days);
         Map<Long, String> names = CardPage.users(Optional.of(read));
-        Map<String, String> stageNames = stageNames(read);
+        java.util.Set<Integer> categories = new java.util.TreeSet<>(stays.pipelines());
+        report.stages().forEach(s -> categories.add(s.categoryId()));
+        report.stuck().forEach(s -> categories.add(s.categoryId()));
+        Map<String, String> stageNames = stageNames(read, categories);
         String portalBase = credentials.installation().map(i -> i.domain() == null ? "" : "https://" + i.domain())
                 .orElse("");
 
@@ -117,7 +120,7 @@ public class BoardAnalyticsPage {
                         d.approvalRate(), d.medianToDecision())));
             }
             case "products" -> {
-                rows.add(List.of("#", t.get("an.sku"), t.get("an.product"), t.get("an.items"), t.get("an.claims"),
+                rows.add(List.of("№", t.get("an.sku"), t.get("an.product"), t.get("an.items"), t.get("an.claims"),
                         t.get("an.share"), t.get("an.cumulative")));
                 v.products().forEach(p -> rows.add(List.of(p.rank() == 0 ? "" : p.rank(), p.sku(), p.name(), p.items(),
                         p.claims(), p.share(), p.cumulative())));
@@ -128,9 +131,9 @@ public class BoardAnalyticsPage {
     }
 
     /** Stage names from the board's read ({@code stages<category>}: crm.status.list), by stage id. */
-    private Map<String, String> stageNames(BatchResult read) {
+    private static Map<String, String> stageNames(BatchResult read, java.util.Set<Integer> categories) {
         Map<String, String> names = new LinkedHashMap<>();
-        for (int category : stays.pipelines()) {
+        for (int category : categories) {
             if (read.succeeded("stages" + category)) {
                 for (JsonNode s : PortalClient.itemsOf(read.result("stages" + category))) {
                     names.put(s.path("STATUS_ID").asText(), s.path("NAME").asText());
