@@ -26,29 +26,32 @@ final class AnalyticsCharts {
 
     /** Horizontal bars per stage: the median solid, the 90th percentile as an outline behind it. */
     static String stages(List<StageBar> bars, String title, String medianLabel, String p90Label, String slowestLabel) {
-        int row = 26;
-        int left = 230;
-        int top = 26;
-        int height = top + Math.max(1, bars.size()) * row + 10;
+        int width = 600;
+        int row = 40;
+        int left = 130;
+        int top = 30;
+        int height = top + Math.max(1, bars.size()) * row + 6;
         double max = bars.stream().mapToDouble(StageBar::p90).max().orElse(1);
         max = max <= 0 ? 1 : max;
-        double plot = WIDTH - left - 170;
-        StringBuilder svg = open(height, title);
-        svg.append(legendSolid(left, 8, medianLabel)).append(legendOutline(left + 170, 8, p90Label));
+        double plot = width - left - 20;
+        StringBuilder svg = open(width, height, title);
+        svg.append(legendSolid(left, 6, medianLabel)).append(legendOutline(left + 150, 6, p90Label));
         for (int i = 0; i < bars.size(); i++) {
             StageBar b = bars.get(i);
             int y = top + i * row;
             double wP90 = Math.max(1, plot * b.p90() / max);
             double wMed = Math.max(1, plot * b.median() / max);
             String label = (b.slowest() ? "▲ " : "") + b.label();
-            svg.append(text(left - 6, y + 15, label, "end", b.slowest()));
+            svg.append(text(left - 6, y + 14, label.length() > 22 ? label.substring(0, 21) + "…" : label, "end",
+                    b.slowest()));
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"none\" "
                     + "stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"4 2\"><title>%s</title></rect>", left, y,
                     wP90, INK, BoardChart.escape(b.label() + ": " + p90Label + " " + b.p90Text())));
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"10\" fill=\"%s\">"
                     + "<title>%s</title></rect>", left, y + 4, wMed, b.slowest() ? "#c0392b" : "#2067b0",
                     BoardChart.escape(b.label() + ": " + medianLabel + " " + b.medianText())));
-            svg.append(text(left + wP90 + 6, y + 14, b.medianText() + " / " + b.p90Text()
+            // the figures under the bars, so a long p90 bar never pushes them out of the picture
+            svg.append(text(left, y + 31, medianLabel + " " + b.medianText() + " · " + p90Label + " " + b.p90Text()
                     + (b.slowest() ? " — " + slowestLabel : ""), "start", b.slowest()));
         }
         return svg.append("</svg>").toString();
@@ -65,8 +68,8 @@ final class AnalyticsCharts {
         double max = bars.stream().mapToDouble(ParetoBar::items).max().orElse(1);
         max = max <= 0 ? 1 : max;
         double slot = (WIDTH - left - right) / (double) Math.max(1, bars.size());
-        double bar = Math.max(4, slot * 0.6);
-        StringBuilder svg = open(height, title);
+        double bar = Math.min(70, Math.max(4, slot * 0.6));
+        StringBuilder svg = open(WIDTH, height, title);
         svg.append(legendSolid(left, 8, itemsLabel));
         svg.append("<polyline points=\"").append(left + 170).append(",14 ").append(left + 200).append(",14\" fill=\"none\" "
                 + "stroke=\"").append(INK).append("\" stroke-width=\"2\"/><circle cx=\"").append(left + 185)
@@ -106,9 +109,9 @@ final class AnalyticsCharts {
         return svg.append("</svg>").toString();
     }
 
-    private static StringBuilder open(int height, String title) {
+    private static StringBuilder open(int width, int height, String title) {
         return new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"100%\" viewBox=\"0 0 ")
-                .append(WIDTH).append(' ').append(height).append("\" style=\"max-width:").append(WIDTH).append("px\">")
+                .append(width).append(' ').append(height).append("\" style=\"max-width:").append(width).append("px\">")
                 .append("<title>").append(BoardChart.escape(title)).append("</title>");
     }
 
@@ -127,7 +130,9 @@ final class AnalyticsCharts {
     }
 
     private static String text(double x, int y, String s, String anchor, boolean bold) {
-        return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"%s\" text-anchor=\"%s\"%s>%s"
-                + "</text>", x, y, INK, anchor, bold ? " font-weight=\"bold\"" : "", BoardChart.escape(s));
+        // a white halo keeps a label readable where it crosses a bar or the line
+        return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" fill=\"%s\" text-anchor=\"%s\" "
+                + "paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\"%s>%s</text>", x, y, INK, anchor,
+                bold ? " font-weight=\"bold\"" : "", BoardChart.escape(s));
     }
 }

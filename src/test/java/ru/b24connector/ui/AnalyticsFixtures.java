@@ -18,7 +18,8 @@ final class AnalyticsFixtures {
     static final long IRINA = 21;
     static final long PAVEL = 22;
     static final long DENIS = 23;
-    static final String USERS = "[{\"ID\":\"9\",\"NAME\":\"Анна\",\"LAST_NAME\":\"Кузнецова\"},"
+    static final String USERS = "[{\"ID\":\"7\",\"NAME\":\"Мария\",\"LAST_NAME\":\"Иванова\"},"
+            + "{\"ID\":\"8\",\"NAME\":\"Олег\",\"LAST_NAME\":\"Смирнов\"},{\"ID\":\"9\",\"NAME\":\"Анна\",\"LAST_NAME\":\"Кузнецова\"},"
             + "{\"ID\":\"21\",\"NAME\":\"Ирина\",\"LAST_NAME\":\"Соколова\"},"
             + "{\"ID\":\"22\",\"NAME\":\"Павел\",\"LAST_NAME\":\"Орлов\"},"
             + "{\"ID\":\"23\",\"NAME\":\"Денис\",\"LAST_NAME\":\"Волков\"}]";

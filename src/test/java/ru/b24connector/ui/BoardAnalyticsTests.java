@@ -104,7 +104,7 @@ class BoardAnalyticsTests {
         assertThat(row(stages, "Новая")).contains("4", "3 ч 0 мин", "5 ч 24 мин").doesNotContain("▲");
         assertThat(row(stages, "Решение")).contains("1 д 0 ч", "1 д 19 ч");
         // the chart beside it: one bar pair per stage, the numbers as text, the slowest marked in words
-        assertThat(html).contains("<svg", "3 д 0 ч / 4 д 14 ч — самая медленная");
+        assertThat(html).contains("<svg", "Медиана 3 д 0 ч · 90-й процентиль 4 д 14 ч — самая медленная");
 
         // a year: F's 30 days in review join (median of 1, 3, 5, 30 days is 4 days)
         assertThat(row(table(period(html, "365"), "t-stages"), "Проверка")).contains("4 д 0 ч");
