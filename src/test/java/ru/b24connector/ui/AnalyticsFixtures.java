@@ -18,15 +18,18 @@ final class AnalyticsFixtures {
     static final long IRINA = 21;
     static final long PAVEL = 22;
     static final long DENIS = 23;
-    static final String USERS = "[{\"ID\":\"7\",\"NAME\":\"Мария\",\"LAST_NAME\":\"Иванова\"},"
-            + "{\"ID\":\"8\",\"NAME\":\"Олег\",\"LAST_NAME\":\"Смирнов\"},{\"ID\":\"9\",\"NAME\":\"Анна\",\"LAST_NAME\":\"Кузнецова\"},"
-            + "{\"ID\":\"21\",\"NAME\":\"Ирина\",\"LAST_NAME\":\"Соколова\"},"
-            + "{\"ID\":\"22\",\"NAME\":\"Павел\",\"LAST_NAME\":\"Орлов\"},"
-            + "{\"ID\":\"23\",\"NAME\":\"Денис\",\"LAST_NAME\":\"Волков\"}]";
     static final String TECHNOSNAB = "ООО «Техноснаб»";
     static final String SEVER = "АО \"Север, Запад\"";
 
     private AnalyticsFixtures() {
+    }
+
+    /** The three managers as portal users, for {@code user.get} by id (the board reads names it does not know). */
+    static void seedManagers() {
+        ru.b24connector.testsupport.FakeCrm.user(IRINA, "Ирина", "Соколова", true);
+        ru.b24connector.testsupport.FakeCrm.user(PAVEL, "Павел", "Орлов", true);
+        ru.b24connector.testsupport.FakeCrm.user(DENIS, "Денис", "Волков", true);
+        io.quarkus.arc.Arc.container().instance(PortalUsers.class).get().forget();
     }
 
     /** Drops what other tests left in the analytics' tables. */

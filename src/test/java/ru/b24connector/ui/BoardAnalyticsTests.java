@@ -55,12 +55,16 @@ class BoardAnalyticsTests {
         stubSupervisor(portal);
     }
 
-    /** The supervisor's board read (the batch with the user's token): users, the pipeline's stages, no open deals. */
+    /**
+     * The supervisor's board read (the batch with the user's token): the pipeline's stages, no open deals; the
+     * managers' names are read by id with user.get (FakeCrm's users, user/user-get.md shape).
+     */
     static void stubSupervisor(WireMockServer portal) {
         FramePortal.stubUsers(portal, "{}", "[]");
+        AnalyticsFixtures.seedManagers();
         portal.stubFor(FramePortal.userBatch(FramePortal.SUPERVISOR_TOKEN).atPriority(1)
                 .willReturn(json(200, FramePortal.batch(Map.of("me", FramePortal.me(9, "Анна", "Кузнецова"),
-                        "admin", "true", "heads", "[]", "users", AnalyticsFixtures.USERS, "deals0", "[]",
+                        "admin", "true", "heads", "[]", "deals0", "[]",
                         "deals1", "[]", "deals2", "[]", "deals3", "[]", "stages3",
                         "[{\"STATUS_ID\":\"C3:NEW\",\"NAME\":\"Новая\"},{\"STATUS_ID\":\"C3:PREPARATION\",\"NAME\":\"Проверка\"},"
                                 + "{\"STATUS_ID\":\"C3:DECISION\",\"NAME\":\"Решение\"},{\"STATUS_ID\":\"C3:WON\",\"NAME\":\"Одобрена\"},"
