@@ -3,6 +3,8 @@ package ru.b24connector.onec;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import ru.b24connector.history.Mover;
+import ru.b24connector.history.StageMoves;
 import ru.b24connector.portal.BatchResult;
 import ru.b24connector.portal.PortalBatch;
 import ru.b24connector.portal.PortalClient;
@@ -61,6 +63,9 @@ class OneCPortalSync {
 
     @Inject
     com.fasterxml.jackson.databind.ObjectMapper json;
+
+    @Inject
+    StageMoves stageMoves;
 
     private volatile Map<String, String> stages;
 
@@ -210,6 +215,9 @@ class OneCPortalSync {
             if (dealId == null) {
                 batch.add(k + "deal", "crm.deal.add", Map.of("fields", fields, "params", Map.of("REGISTER_SONET_EVENT", "Y")));
             } else {
+                if (fields.containsKey("STAGE_ID")) { // the deal's history shows 1C's status as the mover
+                    stageMoves.expect(dealId, (String) fields.get("STAGE_ID"), Mover.ONEC, "onec:" + r.status());
+                }
                 batch.add(k + "deal", "crm.deal.update", Map.of("id", dealId, "fields", fields,
                         "params", Map.of("REGISTER_SONET_EVENT", "N")));
                 Long contactId = contactOf.get(m.ref());

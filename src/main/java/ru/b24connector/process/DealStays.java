@@ -51,6 +51,12 @@ public class DealStays {
                 .filter(t -> t != null && !t.isBlank());
     }
 
+    /** The shortest {@code after} move of the stage in the process file: how long a claim may stay there. */
+    public Optional<java.time.Duration> stageLimit(int categoryId, String stageId) {
+        return definitions.current().stage(categoryId, stageId).flatMap(s -> s.moves().stream()
+                .map(ProcessDefinition.Move::after).filter(java.util.Objects::nonNull).min(java.util.Comparator.naturalOrder()));
+    }
+
     private static Stay stay(DealState s) {
         return new Stay(s.dealId, s.categoryId, s.stageId, s.previousStageId, s.enteredAt, s.transitions, s.updatedAt);
     }

@@ -27,7 +27,7 @@ class ProcessJobHandler implements JobHandler {
         ProcessService.Work work = json.readValue(job.payload, ProcessService.Work.class);
         switch (work.action()) {
             case "enter" -> process.enter(work.dealId(), work.transition());
-            case "move" -> process.move(work.dealId(), work.transition(), work.arg());
+            case "move" -> process.move(work.dealId(), work.transition(), work.arg(), work.reason());
             case "task" -> process.createDelayedTask(work.dealId(), work.transition(), work.arg());
             case "tasks-done" -> process.tasksDone(work.dealId(), work.transition());
             default -> throw new PermanentJobFailure("unknown process action " + work.action());

@@ -7,6 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import ru.b24connector.analytics.ClaimFacts;
+import ru.b24connector.history.Mover;
+import ru.b24connector.history.StageMoves;
 import ru.b24connector.jobs.JobQueue;
 import ru.b24connector.jobs.JobSkipped;
 import ru.b24connector.portal.PortalClient;
@@ -19,9 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -56,9 +57,6 @@ public class ProcessService {
     StageRules rules;
 
     @Inject
-    ProcessConfig config;
-
-    @Inject
     Clock clock;
 
     @Inject
@@ -67,11 +65,28 @@ public class ProcessService {
     @Inject
     ru.b24connector.events.OwnWrites ownWrites;
 
+    @Inject
+    ProcessScan scans;
+
+    @Inject
+    ProcessDryRuns dryRuns;
+
+    @Inject
+    StageMoves moves;
+
+    @Inject
+    ClaimFacts facts;
+
     /**
      * A job's instruction: enter (carry out stage rules), move (change the deal's stage to {@code arg}), task
-     * (create the delayed task {@code arg}), tasks-done (pick the move after the stage's tasks).
+     * (create the delayed task {@code arg}), tasks-done (pick the move after the stage's tasks). {@code reason} of a
+     * move is what the deal's history shows for it (null: already recorded, as the required-field bounce).
      */
-    record Work(String action, long dealId, int transition, String arg) {
+    record Work(String action, long dealId, int transition, String arg, String reason) {
+
+        Work(String action, long dealId, int transition, String arg) {
+            this(action, dealId, transition, arg, null);
+        }
     }
 
     /** Reads the deal from the portal and acts on a stage change; a deleted deal ends the job as skipped. */
@@ -96,17 +111,18 @@ public class ProcessService {
         String stage = DealFields.stage(deal);
         Instant modified = instant(deal.path("DATE_MODIFY").asText(""));
         Optional<DealState> unchanged = QuarkusTransaction.requiringNew()
-                .call(() -> record(dealId, category, stage, modified));
+                .call(() -> record(deal, dealId, category, stage, modified));
         unchanged.ifPresent(state -> definition.stage(category, stage)
                 .ifPresent(s -> requestDueMove(s, deal, state.stay)));
     }
 
     /** Stores what was seen; returns the state when the deal is (still) in the stored stage, for its moves. */
-    private Optional<DealState> record(long dealId, int category, String stage, Instant modified) {
+    private Optional<DealState> record(JsonNode deal, long dealId, int category, String stage, Instant modified) {
         Instant now = clock.instant();
         if (states.insertFirst(dealId, category, stage, modified, now)) {
             Log.infof("Deal %d seen in stage %s for the first time", dealId, stage);
             enqueueEntry(dealId, 1, null, stage);
+            facts.seen(deal, dealId, category, stage, moves.seenFirst(deal, dealId, category, stage));
             return Optional.empty();
         }
         DealState row = states.lock(dealId).orElseThrow();
@@ -117,6 +133,7 @@ public class ProcessService {
         row.dealModifiedAt = modified != null ? modified : row.dealModifiedAt;
         row.updatedAt = now;
         if (row.stageId.equals(stage)) {
+            facts.seen(deal, dealId, category, stage, row.enteredAt);
             return Optional.of(row);
         }
         Log.infof("Deal %d moved %s -> %s", dealId, row.stageId, stage);
@@ -128,6 +145,8 @@ public class ProcessService {
         row.stay = row.transitions;
         row.enteredAt = now;
         enqueueEntry(dealId, row.transitions, row.previousStageId, stage);
+        facts.seen(deal, dealId, category, stage,
+                moves.seenChange(deal, dealId, category, row.previousStageId, stage, row.transitions));
         return Optional.empty();
     }
 
@@ -197,7 +216,7 @@ public class ProcessService {
         Optional<JsonNode> deal = stage.isPresent() ? Optional.of(need(dealId)) : Optional.empty();
         deal.ifPresent(d -> stage.get().moves().stream()
                 .filter(m -> m.whenTasksDone() && (m.when() == null || m.when().holds(d))).findFirst()
-                .ifPresent(m -> requestMove(dealId, transition, m.to(), m.trigger())));
+                .ifPresent(m -> requestMove(dealId, transition, m.to(), reason(m))));
     }
 
     private void createTask(StagePlan plan, int transition, StagePlan.Task task) {
@@ -225,6 +244,8 @@ public class ProcessService {
                         row.previousStay = transition;
                         row.enteredAt = clock.instant();
                         row.updatedAt = row.enteredAt;
+                        moves.recordOwn(plan.dealId(), row.categoryId, plan.to(), plan.backTo(), Mover.SERVICE,
+                                "required:" + String.join(", ", plan.missing()));
                         // its own key: the stay that follows may still make one automatic move of its own
                         queue.enqueue(JOB, "move-back:" + plan.dealId() + ":" + transition,
                                 new Work("move", plan.dealId(), row.stay, plan.backTo()));
@@ -233,11 +254,14 @@ public class ProcessService {
     }
 
     /** Sets the deal's stage (job), unless the deal changed stage since the move was decided. */
-    void move(long dealId, int transition, String to) {
+    void move(long dealId, int transition, String to, String reason) {
         DealState state = QuarkusTransaction.requiringNew().call(() -> states.findById(dealId));
         if (state == null || state.stay != transition) {
             Log.infof("Deal %d: move to %s dropped, the deal changed stage meanwhile", dealId, to);
             return;
+        }
+        if (reason != null) {
+            moves.expect(dealId, to, Mover.SERVICE, reason); // the change seen next is ours, with its rule
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("STAGE_ID", to);
@@ -277,59 +301,7 @@ public class ProcessService {
      * due for a time-in-stage move. Per-deal failures are logged and do not stop the scan.
      */
     public void scan() {
-        ProcessDefinition definition = definitions.current();
-        if (definition.pipelines().isEmpty()) {
-            return;
-        }
-        scanModified(definition);
-        moveOverdue(definition);
-    }
-
-    private void scanModified(ProcessDefinition definition) {
-        Instant now = clock.instant();
-        String since = QuarkusTransaction.requiringNew().call(() -> states.cursor("deals-modified"))
-                .orElseGet(() -> tasks.portalTime(now.minus(config.scanLookback())));
-        List<JsonNode> deals = portal.list("crm.deal.list", Map.of(
-                "filter", Map.of(">DATE_MODIFY", since, "@CATEGORY_ID", List.copyOf(definition.pipelines().keySet())),
-                "select", List.of("*", "UF_*"), "order", Map.of("DATE_MODIFY", "ASC")));
-        String cursor = since;
-        boolean failed = false;
-        for (JsonNode deal : deals) {
-            try {
-                observe(deal);
-            } catch (RuntimeException e) {
-                failed = true; // the cursor stays before this deal, so the next scan sees it again
-                Log.warnf("Process scan: deal %s failed: %s", deal.path("ID").asText(), e.getMessage());
-            }
-            if (!failed && !deal.path("DATE_MODIFY").asText("").isEmpty()) {
-                cursor = deal.path("DATE_MODIFY").asText();
-            }
-        }
-        String newCursor = cursor;
-        QuarkusTransaction.requiringNew().run(() -> states.saveCursor("deals-modified", newCursor, now));
-        Log.debugf("Process scan: %d modified deal(s) since %s", deals.size(), since);
-    }
-
-    private void moveOverdue(ProcessDefinition definition) {
-        Instant now = clock.instant();
-        for (ProcessDefinition.Pipeline pipeline : definition.pipelines().values()) {
-            for (ProcessDefinition.Stage stage : pipeline.stages().values()) {
-                for (ProcessDefinition.Move move : stage.moves()) {
-                    if (move.after() == null) {
-                        continue;
-                    }
-                    List<DealState> due = QuarkusTransaction.requiringNew().call(() ->
-                            states.inStageSince(pipeline.categoryId(), stage.id(), now.minus(move.after())));
-                    for (DealState state : due) {
-                        try {
-                            requestMove(state.dealId, state.stay, move.to(), move.trigger());
-                        } catch (RuntimeException e) {
-                            Log.warnf("Process scan: deal %d failed: %s", state.dealId, e.getMessage());
-                        }
-                    }
-                }
-            }
-        }
+        scans.run();
     }
 
     /**
@@ -338,17 +310,7 @@ public class ProcessService {
      * @param stage stage to imagine the deal entering (short or full id); empty: its current stage
      */
     public DryRun dryRun(ProcessDefinition definition, long dealId, Optional<String> stage) {
-        JsonNode deal = fetch(dealId).orElseThrow(() -> new IllegalArgumentException("deal " + dealId + " not found"));
-        int category = DealFields.category(deal);
-        String current = DealFields.stage(deal);
-        String target = stage.map(s -> fullStageId(definition, category, s)).orElse(current);
-        DealState state = QuarkusTransaction.requiringNew().call(() -> states.findById(dealId));
-        boolean stays = target.equals(current);
-        String from = !stays ? current : state == null ? null
-                : state.stageId.equals(current) ? state.previousStageId : state.stageId;
-        Instant enteredAt = stays && state != null && state.stageId.equals(current) ? state.enteredAt : clock.instant();
-        Optional<StagePlan> plan = rules.plan(definition, deal, from, target, enteredAt);
-        return new DryRun(dealId, current, target, definition.pipeline(category).isPresent(), plan.orElse(null));
+        return dryRuns.dryRun(definition, dealId, stage);
     }
 
     /** Result of a dry run: {@code plan} is null when the process has no rules for the stage. */
@@ -356,40 +318,27 @@ public class ProcessService {
 
         /** "deal N in stage S: these tasks, these moves, these notifications would happen". */
         public String summary() {
-            if (!pipelineCovered) {
-                return "deal " + dealId + ": its pipeline is not in the process; nothing would happen";
-            }
-            if (plan == null) {
-                return "deal " + dealId + " in stage " + stage + ": the process has no rules for this stage";
-            }
-            if (plan.guarded()) {
-                return "deal " + dealId + " in stage " + stage + ": required fields empty (" + String.join(", ",
-                        plan.missing()) + "); it would be moved back" + (plan.backTo() == null ? " (nowhere: no previous stage)"
-                        : " to " + plan.backTo()) + ", the manager notified and a timeline comment added";
-            }
-            List<String> parts = new ArrayList<>();
-            parts.add(plan.tasks().size() + " task(s)"
-                    + (plan.tasks().isEmpty() ? "" : ": " + plan.tasks().stream().map(StagePlan.Task::title).toList()));
-            parts.add(plan.notices().size() + " notification(s)");
-            if (plan.decision() != null) {
-                parts.add("the dealer decision e-mail (" + plan.decision().decision() + ")");
-            }
-            parts.add("moves: " + (plan.moves().isEmpty() ? "none" : plan.moves().stream()
-                    .map(m -> "to " + m.to() + " " + m.trigger() + (m.due() ? " (now)" : "")).toList()));
-            return "deal " + dealId + " in stage " + stage + ": " + String.join("; ", parts);
+            return ProcessDryRuns.summary(this);
         }
     }
 
     private void requestDueMove(ProcessDefinition.Stage stage, JsonNode deal, int transition) {
         stage.moves().stream().filter(m -> m.onCondition() && m.when().holds(deal)).findFirst()
-                .ifPresent(m -> requestMove(DealFields.id(deal), transition, m.to(), m.trigger()));
+                .ifPresent(m -> requestMove(DealFields.id(deal), transition, m.to(), reason(m)));
     }
 
     /** One automatic move per stay in a stage: the first rule that fires wins, repeats are no-ops. */
-    private void requestMove(long dealId, int transition, String to, String why) {
-        if (queue.enqueue(JOB, "move:" + dealId + ":" + transition, new Work("move", dealId, transition, to)).isPresent()) {
+    void requestMove(long dealId, int transition, String to, String why) {
+        if (queue.enqueue(JOB, "move:" + dealId + ":" + transition, new Work("move", dealId, transition, to, why))
+                .isPresent()) {
             Log.infof("Deal %d will move to %s (%s)", dealId, to, why);
         }
+    }
+
+    /** What the history says of a move of the process: {@code timeout:<ISO duration>} or {@code rule:<trigger>}. */
+    static String reason(ProcessDefinition.Move move) {
+        return move.after() != null && move.when() == null && !move.whenTasksDone() ? "timeout:" + move.after()
+                : "rule:" + move.trigger();
     }
 
     /** Key: deal, change number, from and to; the same change seen twice queues nothing new. */
@@ -413,7 +362,7 @@ public class ProcessService {
         QuarkusTransaction.requiringNew().run(() -> states.recordEffect(effectKey, clock.instant()));
     }
 
-    private Optional<JsonNode> fetch(long dealId) {
+    Optional<JsonNode> fetch(long dealId) {
         try {
             return Optional.of(portal.call("crm.deal.get", Map.of("id", dealId)));
         } catch (PortalException.Rejected e) {
@@ -436,11 +385,6 @@ public class ProcessService {
     private static String source(String stage, String taskKey) {
         String source = "process:" + stage + "/" + taskKey;
         return source.length() <= 64 ? source : source.substring(0, 64);
-    }
-
-    private static String fullStageId(ProcessDefinition definition, int category, String stage) {
-        String prefixed = "C" + category + ":" + stage;
-        return category > 0 && !stage.contains(":") && definition.stage(category, stage).isEmpty() ? prefixed : stage;
     }
 
     private static Instant instant(String portalTime) {

@@ -44,6 +44,9 @@ public class BoardPage {
     ClaimQueries claims;
 
     @Inject
+    ru.b24connector.analytics.BoardAnalytics analytics;
+
+    @Inject
     TaskService tasks;
 
     @Inject
@@ -88,7 +91,9 @@ public class BoardPage {
                     "select", List.of("ID", "TITLE", "STAGE_ID", "CATEGORY_ID", "ASSIGNED_BY_ID", "COMPANY_ID",
                             "DATE_CREATE"), "start", page * PortalClient.PAGE));
         }
-        for (int category : pipelines) {
+        Set<Integer> named = new java.util.TreeSet<>(pipelines);
+        named.addAll(analytics.categories()); // stage names of pipelines the analytics cover, in the same batch
+        for (int category : named) {
             batch.add("stages" + category, "crm.status.list", Map.of("filter",
                     Map.of("ENTITY_ID", category == 0 ? "DEAL_STAGE" : "DEAL_STAGE_" + category)));
         }

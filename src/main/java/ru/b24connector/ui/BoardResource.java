@@ -17,7 +17,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import ru.b24connector.portal.BatchResult;
 
-import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -28,8 +27,6 @@ import java.util.Map;
 @Tag(name = "Pages", description = "Pages the portal shows in its frame")
 public class BoardResource {
 
-    private final TimedCache<BatchResult> lastReads = new TimedCache<>(1_000);
-
     @Inject
     PlacementGate gate;
 
@@ -37,22 +34,22 @@ public class BoardResource {
     BoardPage boards;
 
     @Inject
+    BoardAnalyticsPage analytics;
+
+    @Inject
+    BoardReads reads;
+
+    @Inject
     CardActions actions;
+
+    @Inject
+    ColleagueChoice colleagues;
 
     @Inject
     UiSessions sessions;
 
     @Inject
     UiPages pages;
-
-    @Inject
-    UiConfig config;
-
-    @Inject
-    ColleagueChoice colleagues;
-
-    @Inject
-    Clock clock;
 
     @Inject
     @Location("ui/board.html")
@@ -70,30 +67,31 @@ public class BoardResource {
             throw UiRefusal.forbidden("user " + read.user().id() + " is neither an administrator nor a head");
         }
         UiSession session = sessions.open(read.user(), 0, Texts.normalize(lang), request.authExpires());
-        lastReads.put(key(session), read.result(), config.sessionTtl(), clock);
-        return render(session, new BoardView.Filters("", "", ""), null);
+        reads.put(session, read.result());
+        return render(session, new BoardView.Filters("", "", ""), BoardReads.days(null), null);
     }
 
     @POST
     @Path("/view")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    @Operation(summary = "The board with filters (manager, dealer, stage) and, with who, colleagues found by name for"
-            + " the hand-over, within its page session")
+    @Operation(summary = "The board with filters (manager, dealer, stage), the analytics' period (days) and, with who,"
+            + " colleagues found by name for the hand-over, within its page session")
     public Response filtered(MultivaluedMap<String, String> form, @CookieParam(UiSessions.NAME) String cookie) {
         UiSession session = boardSession(form.getFirst(UiSessions.NAME), cookie);
         BoardView.Filters filters = filters(form.getFirst("manager"), form.getFirst("dealer"), form.getFirst("stage"));
         ColleagueChoice.Search search = form.containsKey("who")
                 ? colleagues.search(form.getFirst("who"), Texts.of(session.lang())) : null;
-        return render(session, filters, null, 200, null, search);
+        return render(session, filters, BoardReads.days(form.getFirst("days")), null, 200, null, search);
     }
 
     @GET
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "The board with filters, within its page session (cookie)")
     public Response show(@QueryParam("manager") String manager, @QueryParam("dealer") String dealer,
-                         @QueryParam("stage") String stage, @CookieParam(UiSessions.NAME) String cookie) {
-        return render(boardSession(null, cookie), filters(manager, dealer, stage), null);
+                         @QueryParam("stage") String stage, @QueryParam("days") String days,
+                         @CookieParam(UiSessions.NAME) String cookie) {
+        return render(boardSession(null, cookie), filters(manager, dealer, stage), BoardReads.days(days), null);
     }
 
     @POST
@@ -109,13 +107,14 @@ public class BoardResource {
         try {
             to = colleagues.chosen(form.getFirst("newResponsible"), Texts.of(session.lang()));
         } catch (ColleagueChoice.Refused e) {
-            return render(session, new BoardView.Filters("", "", ""), null, 400, e.getMessage(), null);
+            return render(session, new BoardView.Filters("", "", ""), BoardReads.days(null), null, 400, e.getMessage(),
+                    null);
         }
         actions.submit(session, dealId, UiAction.Kind.REASSIGN, Map.of("newResponsible", to), form.getFirst("nonce"));
-        return render(session, new BoardView.Filters("", "", ""), "notice.reassigned");
+        return render(session, new BoardView.Filters("", "", ""), BoardReads.days(null), "notice.reassigned");
     }
 
-    private UiSession boardSession(String formToken, String cookie) {
+    UiSession boardSession(String formToken, String cookie) {
         UiSession session = pages.session(formToken, cookie);
         if (session.dealId() != 0 || !session.user().supervisor()) {
             throw UiRefusal.forbidden("not a board session of a supervisor");
@@ -123,21 +122,22 @@ public class BoardResource {
         return session;
     }
 
-    private Response render(UiSession session, BoardView.Filters filters, String notice) {
-        return render(session, filters, notice, 200, null, null);
+    private Response render(UiSession session, BoardView.Filters filters, int days, String notice) {
+        return render(session, filters, days, notice, 200, null, null);
     }
 
     /** The board with a notice, or with {@code error} (a refused choice, 400); {@code search}: colleagues found. */
-    private Response render(UiSession session, BoardView.Filters filters, String notice, int status, String error,
-                            ColleagueChoice.Search search) {
+    private Response render(UiSession session, BoardView.Filters filters, int days, String notice, int status,
+                            String error, ColleagueChoice.Search search) {
         Texts t = Texts.of(session.lang());
         UiPages.Form form = pages.form(session);
-        BatchResult read = lastReads.get(key(session), clock)
-                .orElseThrow(() -> UiRefusal.unauthorized("the board's portal read has expired; open it again"));
+        BatchResult read = reads.get(session);
         BoardView view = boards.build(read, filters, t);
         String html = board.data("t", t).data("board", view).data("form", form)
+                .data("analytics", analytics.build(read, days, t))
                 .data("notice", notice == null ? null : t.get(notice)).data("error", error).data("search", search)
-                .data("choices", search != null && !search.found().isEmpty() ? search.found() : view.managers()).data("bx24", pages.bx24())
+                .data("choices", search != null && !search.found().isEmpty() ? search.found() : view.managers())
+                .data("bx24", pages.bx24())
                 .data("user", session.userName()).render();
         return pages.html(status, html, session, form);
     }
@@ -158,9 +158,5 @@ public class BoardResource {
             throw UiRefusal.badRequest(field + " must be an id");
         }
         return Long.parseLong(v);
-    }
-
-    private static String key(UiSession session) {
-        return session.memberId() + "|" + session.userId();
     }
 }

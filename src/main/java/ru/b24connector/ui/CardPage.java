@@ -3,6 +3,7 @@ package ru.b24connector.ui;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import ru.b24connector.history.StageMoves;
 import ru.b24connector.mail.DecisionMailService;
 import ru.b24connector.onec.OneCExchange;
 import ru.b24connector.onec.OneCExchangeLog;
@@ -21,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +68,12 @@ public class CardPage {
 
     @Inject
     CardActions actions;
+
+    @Inject
+    CardHistory history;
+
+    @Inject
+    StageMoves moves;
 
     @Inject
     UiSessions sessions;
@@ -222,8 +228,9 @@ public class CardPage {
         return new CardView(dealId, deal == null ? "#" + dealId : deal.path("TITLE").asText("#" + dealId), company,
                 inn, number, channel, f.time(received), stage, inStage, responsible, claimText, dealerQuestions, items,
                 itemQuestions(asked, clicks, null, names, dealTasks, t), taskViews(dealTasks, names, t),
-                mailViews(sent, t), onecViews(exchange), history(claim, stay, dealTasks, asked, sent, exchange, clicks,
-                names, stage, t), options(names), !sent.isEmpty(), deal != null);
+                mailViews(sent, t), onecViews(exchange), history.of(new CardHistory.Sources(claim, stay,
+                        moves.ofDeal(dealId), dealTasks, asked, sent, exchange, clicks, names, stage), t),
+                options(names), !sent.isEmpty(), deal != null);
     }
 
     private List<String> photoLinks(long dealId, int item, int count) {
@@ -284,47 +291,6 @@ public class CardPage {
     private List<CardView.OneC> onecViews(List<OneCExchange> entries) {
         return entries.stream().map(e -> new CardView.OneC(f.time(e.createdAt), e.direction.name(), e.status.name(),
                 nz(e.number), nz(e.error))).toList();
-    }
-
-    private List<CardView.Event> history(Optional<ClaimQueries.Claim> claim, Optional<DealStays.Stay> stay,
-                                         List<TrackedTask> dealTasks, List<RequestInfoRobot.Question> asked,
-                                         List<DecisionMailService.SentMail> sent, List<OneCExchange> exchange,
-                                         List<UiAction> clicks, Map<Long, String> names, String stage, Texts t) {
-        record Line(Instant at, String what) {
-        }
-        List<Line> lines = new ArrayList<>();
-        claim.ifPresent(c -> lines.add(new Line(c.receivedAt(), t.get("h.received") + " " + c.dealerClaimId())));
-        stay.ifPresent(s -> lines.add(new Line(s.enteredAt(), t.get("h.stage") + " " + stage
-                + (s.previousStageId() == null ? "" : " (" + t.get("h.from") + " " + s.previousStageId() + ")")
-                + "; " + t.get("h.events") + ": " + s.transitions())));
-        for (TrackedTask task : dealTasks) {
-            lines.add(new Line(task.createdAt, t.get("h.task") + " «" + task.title + "» → " + name(names, task.responsibleId)
-                    + (task.source.startsWith("robot:") ? " (" + t.get("h.robot") + " " + task.source.substring(6) + ")" : "")));
-            if (task.escalationLevel > 0) {
-                lines.add(new Line(task.updatedAt, t.get("h.escalated") + " " + task.escalationLevel + ": «" + task.title + "»"));
-            }
-            if (task.completedAt != null) {
-                lines.add(new Line(task.completedAt, t.get("h.done") + " «" + task.title + "»"));
-            }
-        }
-        for (RequestInfoRobot.Question q : asked) {
-            if (!"WAITING".equals(q.status())) {
-                lines.add(new Line(q.updatedAt(), t.get("h.answered") + " " + name(names, q.askUser())));
-            }
-        }
-        for (DecisionMailService.SentMail m : sent) {
-            lines.add(new Line(m.createdAt(), t.get("h.mail") + " " + t.get("decision." + m.decision()) + ", "
-                    + t.get("mail." + m.status())));
-        }
-        for (OneCExchange e : exchange) {
-            lines.add(new Line(e.createdAt, "1C " + e.direction + " " + nz(e.number) + ": " + e.status));
-        }
-        for (UiAction c : clicks) {
-            lines.add(new Line(c.createdAt, nz(c.userName) + ": " + t.get("h.action." + c.action.name())
-                    + " (" + t.get("h.status." + c.status.name()) + ")"));
-        }
-        return lines.stream().filter(l -> l.at() != null).sorted(Comparator.comparing(Line::at))
-                .map(l -> new CardView.Event(f.time(l.at()), l.what())).toList();
     }
 
     /** Names of the users the opening read ({@code users}: user.get), by id. */

@@ -54,9 +54,12 @@ public record CardView(long dealId, String title, String company, String inn, St
     public record OneC(String time, String direction, String status, String number, String error) {
     }
 
-    /** One line of the deal's history. */
+    /**
+     * One line of the deal's timeline: when, what kind (stage, task, question, mail, onec, action, claim; also as a
+     * word, so it reads without colour), who or what did it, what happened, and details (the reason, the stay).
+     */
     @TemplateData
-    public record Event(String time, String what) {
+    public record Event(String time, String kind, String kindLabel, String who, String what, String detail) {
     }
 
     /** A user to pick (ask a colleague, hand over). */

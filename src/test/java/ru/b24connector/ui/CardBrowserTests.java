@@ -159,8 +159,59 @@ class CardBrowserTests {
         assertThat(browser.findElement(By.id("notice")).getText()).contains("новому ответственному");
     }
 
-    /** The portal's page on its own origin: a form POSTs the frame data into an iframe, as the portal does. */
+    @Test
+    void theBoardsAnalyticsShowStuckClaimsStageTimesManagersDealersAndProducts() throws IOException {
+        AnalyticsFixtures.reset();
+        long base = CardFixtures.newDealId() * 10;
+        AnalyticsFixtures.seed(base, java.time.Instant.now());
+        BoardAnalyticsTests.stubSupervisor(portal);
+        browser.manage().window().setSize(new Dimension(1000, 2400));
+        framed("/marketplace/app/2/", "/ui/board", FramePortal.SUPERVISOR_TOKEN, "LEFT_MENU", "{\"URI\":\"/\"}", "_self");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("analytics")));
+
+        new Select(browser.findElement(By.id("f-days"))).selectByValue("90");
+        browser.findElement(By.id("f-period")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("h-analytics"), "90"));
+        WebElement analytics = browser.findElement(By.id("analytics"));
+        assertThat(analytics.getText()).contains("Дольше обычного в своей стадии", "#" + (base + 4),
+                "▲ Проверка", "самая медленная", "Ирина Соколова", "Павел Орлов", "50.0 %", "Мотор MTR-7, 2 кВт",
+                "57.1 %");
+        assertThat(browser.findElements(By.cssSelector("#analytics .chart svg"))).hasSize(2);
+        java.io.File shot = analytics.getScreenshotAs(org.openqa.selenium.OutputType.FILE);
+        java.nio.file.Files.copy(shot.toPath(), HeadlessChromium.SHOTS.resolve("board-analytics.png"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void theCardsTimelineShowsMovesByAPersonTheServiceAnd1C() throws IOException {
+        CardHistoryTests.moves(dealId, java.time.Instant.now());
+        browser.manage().window().setSize(new Dimension(1000, 3000));
+        framed("/crm/deal/details/" + dealId + "/h", "/ui/card", FramePortal.MANAGER_TOKEN, "CRM_DEAL_DETAIL_TAB",
+                "{\"ID\":\"" + dealId + "\"}", "_self");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("history")));
+
+        WebElement history = browser.findElement(By.id("history"));
+        assertThat(history.getText()).contains("Мария Иванова", "правило процесса", "статус 1С «На рассмотрении»",
+                "возврат: не заполнены обязательные поля: Контакт", "Сервис (приём претензий)",
+                "Получен ответ от Олег Смирнов");
+        java.io.File shot = browser.findElement(By.id("h-history")).findElement(By.xpath("..")).getScreenshotAs(
+                org.openqa.selenium.OutputType.FILE);
+        java.nio.file.Files.copy(shot.toPath(), HeadlessChromium.SHOTS.resolve("card-history.png"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     private void framed(String portalPath, String handler, String token, String placement, String options) {
+        framed(portalPath, handler, token, placement, options, "app");
+    }
+
+    /**
+     * The portal's page on its own origin: a form POSTs the frame data into an iframe, as the portal does
+     * ({@code target} "app"); "_self" opens the page at the top, for a screenshot of a whole section.
+     */
+    private void framed(String portalPath, String handler, String token, String placement, String options,
+                        String target) {
         Map<String, String> fields = new LinkedHashMap<>();
         for (String pair : FramePortal.form(token, placement, options, FramePortal.MEMBER, PortalForms.APP_TOKEN).split("&")) {
             String[] kv = pair.split("=", 2);
@@ -173,7 +224,7 @@ class CardBrowserTests {
                 + FramePortal.query("acme.bitrix24.ru", "ru").replace("&", "&amp;");
         String html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Bitrix24</title></head>"
                 + "<body style=\"margin:0;background:#eef2f4\"><div style=\"height:40px;background:#2fc6f6\"></div>"
-                + "<form id=\"f\" method=\"post\" target=\"app\" action=\"" + action + "\">" + inputs + "</form>"
+                + "<form id=\"f\" method=\"post\" target=\"" + target + "\" action=\"" + action + "\">" + inputs + "</form>"
                 + "<iframe name=\"app\" id=\"app\" style=\"width:100%;height:2540px;border:0;background:#fff\"></iframe>"
                 + "<script>document.getElementById('f').submit();</script></body></html>";
         portal.stubFor(get(urlPathEqualTo(portalPath)).willReturn(aResponse().withStatus(200)
