@@ -15,7 +15,6 @@ import org.jboss.logging.MDC;
 import ru.b24connector.outage.Dependency;
 import ru.b24connector.outage.DependencyState;
 import ru.b24connector.outage.Outages;
-import ru.b24connector.portal.PortalException;
 
 import java.net.InetAddress;
 import java.time.Clock;
@@ -23,11 +22,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -73,18 +70,15 @@ public class JobWorker {
     @Inject
     JobAttempts attempts;
 
+    @Inject
+    JobOutcomes outcomes;
+
 
     private ExecutorService pool;
     /** Jobs claimed and not finished yet in this replica. */
     private final AtomicInteger busy = new AtomicInteger();
     /** Ids of the jobs running in this process now: the only leases the heartbeat renews. */
     private final java.util.Set<Long> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /**
-     * Jobs whose run ended while the database was away, so their return to the queue could not be written. This
-     * worker keeps their lease (they stay in {@link #running}) and puts them back as soon as the database answers:
-     * due at once, no attempt spent, and no other replica takes them over as if this worker had died (a crash).
-     */
-    private final Map<Long, Job> unrecorded = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean started;
     private volatile boolean stopping;
 
@@ -249,18 +243,17 @@ public class JobWorker {
         try {
             JobHandler handler = handlers.get(job.type);
             if (handler == null) {
-                finish(job, null, new PermanentJobFailure("no handler for job type " + job.type), started);
+                outcomes.finish(job, null, new PermanentJobFailure("no handler for job type " + job.type), started,
+                        workerId);
                 return;
             }
             try {
                 handler.handle(job);
-                queue.complete(job);
-                metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "done").increment();
-                attempts.recordQuietly(job, started, "done", null, workerId);
+                outcomes.done(job, started, workerId);
             } catch (JobDeferred later) {
-                defer(job, later.notBefore(), later.getMessage());
+                outcomes.defer(job, later.notBefore(), later.getMessage());
             } catch (JobSkipped gone) {
-                skip(job, gone.getMessage(), started);
+                outcomes.skip(job, gone.getMessage(), started, workerId);
             } catch (Exception e) {
                 if (stopping) {
                     // the stop interrupted it or closed what it used: not the job's failure; released below (the
@@ -269,47 +262,14 @@ public class JobWorker {
                     releaseOnStop(job);
                     return;
                 }
-                if (ru.b24connector.cluster.Deadlocks.victim(e)) {
-                    // the database rolled that transaction back to break a lock cycle; handlers are idempotent: again soon,
-                    // not counted as a failed attempt
-                    defer(job, Instant.now().plusMillis(100 + ThreadLocalRandom.current().nextLong(400)), describe(e));
-                    return;
-                }
-                Optional<Dependency> down = Outages.of(e);
-                if (down.isPresent()) {
-                    waitFor(job, down.get(), e, started);
-                } else if (e instanceof PortalException.CommandLimited limited) {
-                    // a batch command's method budget is spent: nothing before its reset can succeed
-                    Instant retry = clock.instant().plus(config.backoff());
-                    defer(job, limited.freeAt().isAfter(retry) ? limited.freeAt() : retry, describe(e));
-                } else if (e instanceof PortalException.Throttled || e instanceof PortalException.OperationLimit) {
-                    // the portal's limits are a wait too: its bucket drains in seconds, a budget resets in minutes
-                    defer(job, clock.instant().plus(config.backoff()), describe(e));
-                } else {
-                    Optional<JobSkipped> gone = JobSkipped.of(e);
-                    if (gone.isPresent()) {
-                        skip(job, gone.get().getMessage(), started);
-                    } else {
-                        finish(job, handler, e, started);
-                    }
-                }
+                outcomes.failed(job, handler, e, started, workerId);
             }
         } finally {
-            if (!unrecorded.containsKey(job.id)) {
+            if (!outcomes.unrecorded(job.id)) {
                 running.remove(job.id);
             }
             MDC.remove("jobId");
             MDC.remove("jobType");
-        }
-    }
-
-    /** Puts back the jobs whose return to the queue the database missed; the caller found it answering. */
-    private void putBackUnrecorded() {
-        for (Job job : List.copyOf(unrecorded.values())) {
-            queue.defer(job, clock.instant(), "waiting for the database: it did not answer during the run");
-            unrecorded.remove(job.id);
-            running.remove(job.id);
-            Log.debugf("Job %d (%s) put back now that the database answers", job.id, job.type);
         }
     }
 
@@ -318,57 +278,6 @@ public class JobWorker {
             leases.release(workerId, List.of(job.id));
         } catch (RuntimeException e) {
             Log.debugf("Job %d not released (%s): another replica takes it after its lease", job.id, describe(e));
-        }
-    }
-
-    private void defer(Job job, Instant notBefore, String why) {
-        queue.defer(job, notBefore, why);
-        metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "deferred").increment();
-        Log.debugf("Job %d (%s) deferred to %s: %s", job.id, job.type, notBefore, why);
-    }
-
-    /** Back to the queue without spending an attempt, marked with the dependency it waits for. */
-    private void waitFor(Job job, Dependency dependency, Exception e, Instant started) {
-        dependencies.down(dependency, describe(e));
-        metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "waiting").increment();
-        Log.debugf("Job %d (%s) waits for %s: %s", job.id, job.type, dependency.label(), describe(e));
-        if (dependency == Dependency.DATABASE) {
-            try {
-                queue.defer(job, clock.instant().plusSeconds(5), "waiting for the database: " + describe(e));
-            } catch (RuntimeException stillDown) {
-                Log.debugf("Job %d: the database is still down: %s", job.id, describe(stillDown));
-                unrecorded.put(job.id, job); // put back when the database answers again (putBackUnrecorded)
-            }
-            return;
-        }
-        queue.await(job, dependency.label(), clock.instant().plus(config.dependencyRecheck()),
-                "waiting for " + dependency.label() + ": " + describe(e));
-        attempts.recordQuietly(job, started, "waiting", dependency.label() + ": " + describe(e), workerId);
-    }
-
-    private void skip(Job job, String why, Instant started) {
-        queue.skip(job, why);
-        attempts.recordQuietly(job, started, "skipped", why, workerId);
-        metrics.counter("connector.jobs.finished", "type", job.type, "outcome", "skipped").increment();
-        Log.infof("Job %d (%s) skipped: %s", job.id, job.type, why);
-    }
-
-    private void finish(Job job, JobHandler handler, Exception e, Instant started) {
-        boolean permanent = e instanceof PermanentJobFailure || e instanceof PortalException.Rejected;
-        boolean dead = queue.fail(job, describe(e), permanent);
-        attempts.recordQuietly(job, started, dead ? "dead" : "failed", describe(e), workerId);
-        metrics.counter("connector.jobs.finished", "type", job.type, "outcome", dead ? "dead" : "retry").increment();
-        if (dead) {
-            Log.errorf("Job %d (%s) dead-lettered after %d attempt(s): %s", job.id, job.type, job.attempts, describe(e));
-            if (handler != null) {
-                try {
-                    handler.onDead(job, e);
-                } catch (RuntimeException reportFailure) {
-                    Log.errorf("Job %d: reporting the dead letter failed: %s", job.id, describe(reportFailure));
-                }
-            }
-        } else {
-            Log.warnf("Job %d (%s) attempt %d failed, will retry: %s", job.id, job.type, job.attempts, describe(e));
         }
     }
 
@@ -393,7 +302,7 @@ public class JobWorker {
      * as soon as the burst is over.
      */
     private void dispatch() {
-        putBackUnrecorded();
+        outcomes.putBackUnrecorded().forEach(running::remove);
         while (!stopping) {
             int width = inbox.receiving(config.receivingWindow().toNanos())
                     ? Math.min(config.workersWhileReceiving().orElse(config.workers()), config.workers()) : config.workers();
@@ -425,7 +334,7 @@ public class JobWorker {
                         } else if (Outages.databaseDown(e)) {
                             dependencies.down(Dependency.DATABASE, describe(e));
                             running.add(job.id); // keeps its lease until it is put back (putBackUnrecorded)
-                            unrecorded.put(job.id, job);
+                            outcomes.unrecordedUntilTheDatabaseAnswers(job);
                         } else {
                             Log.warnf("Job %d (%s): outcome not written: %s", job.id, job.type, describe(e));
                         }
@@ -458,8 +367,7 @@ public class JobWorker {
     }
 
     static String describe(Throwable e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return JobOutcomes.describe(e);
     }
 
     private static String host() {

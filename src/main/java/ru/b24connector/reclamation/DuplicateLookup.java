@@ -23,6 +23,8 @@ final class DuplicateLookup {
     private final String type;
     private final java.util.function.Function<CompanyContactResolver.Party, String> value;
     private final List<List<String>> commands = new ArrayList<>();
+    /** Keys of the one-value commands asked again, after a several-value command matched (readOrAskAgain). */
+    private final java.util.Set<String> askedAgain = new java.util.HashSet<>();
     private final Map<String, Long> byValue = new HashMap<>();
 
 
@@ -54,6 +56,7 @@ final class DuplicateLookup {
             } else {
                 for (int v = 0; v < values.size(); v++) {
                     again.add(key + i + "v" + v, "crm.duplicate.findbycomm", params(List.of(values.get(v))));
+                    askedAgain.add(key + i + "v" + v);
                 }
             }
         }
@@ -66,7 +69,7 @@ final class DuplicateLookup {
                 String k = key + i + "v" + v;
                 // result() throws on a refused command: a read that failed must not pass for "no duplicate" and
                 // let a second company be created
-                if (values.size() > 1) {
+                if (askedAgain.contains(k)) {
                     int at = v;
                     duplicate(answers.result(k), entityType).ifPresent(id -> byValue.put(values.get(at), id));
                 }

@@ -25,7 +25,7 @@ import java.util.List;
 /**
  * The board's analytics tables as CSV: UTF-8 with a byte-order mark (Excel then reads Cyrillic), RFC 4180 quoting by
  * Commons CSV, the same rows as the page in the page's language. Reading only, within the board's session; it asks
- * the portal nothing (the opening's read gives the names).
+ * the portal nothing but names it does not know yet (the opening read them; kept an hour).
  */
 @Path("/ui/board/export")
 @Tag(name = "Pages", description = "Pages the portal shows in its frame")

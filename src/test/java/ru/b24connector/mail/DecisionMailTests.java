@@ -65,6 +65,9 @@ class DecisionMailTests {
     JobWorker worker;
 
     @Inject
+    ru.b24connector.jobs.JobQueue jobs;
+
+    @Inject
     ru.b24connector.outage.DependencyProbes probes;
 
     @Inject
@@ -240,10 +243,15 @@ class DecisionMailTests {
         mails.requestDecisionMail(84, Decision.APPROVED, "", Optional.empty(), key);
         worker.runDue();
 
-        assertThat(mails.find(key)).get().satisfies(s -> {
-            assertThat(s.status()).as("still to be sent, not dead-lettered").isEqualTo("PENDING");
-            assertThat(s.lastError()).contains("crm.contact.get").doesNotContain("no contact e-mail");
-        });
+        assertThat(mails.find(key)).get().satisfies(s ->
+                assertThat(s.status()).as("still to be sent, not dead-lettered").isEqualTo("PENDING"));
+        assertThat(jobs.list(ru.b24connector.jobs.Job.Status.QUEUED, 1000))
+                .as("its job waits for the method's reset, with no attempt spent")
+                .anySatisfy(j -> {
+                    assertThat(j.type).isEqualTo(DecisionMailService.JOB_TYPE);
+                    assertThat(j.lastError).contains("crm.contact.get");
+                    assertThat(j.attempts).isZero();
+                });
         assertThat(GreenMailResource.server().getReceivedMessages()).isEmpty();
     }
 
