@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -187,7 +188,8 @@ public class JobQueue implements ru.b24connector.outage.WaitingWork {
     /**
      * Reads a job's row with a write lock (SELECT ... FOR UPDATE), so no other replica can take it over between this
      * read and the commit: a plain read could carry a stale version into the update, which then fails after the
-     * fact (an optimistic-lock error) instead of seeing that the job is no longer ours.
+     * fact (an optimistic-lock error) instead of seeing that the job is no longer ours. Only {@link #fail} reads
+     * first (it decides by the attempts); the other outcomes are one conditional UPDATE ({@link #ifStillOurs}).
      */
     private Job lockedRow(long id) {
         return em.find(Job.class, id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
@@ -200,16 +202,24 @@ public class JobQueue implements ru.b24connector.outage.WaitingWork {
 
     /** Marks the job done, unless its lease was lost to another worker meanwhile. */
     public void complete(Job job) {
+        ifStillOurs(job, "status = 'DONE', crashes = 0, last_error = NULL", Map.of());
+    }
+
+    /**
+     * Applies {@code set} to the job's row in one statement, only while this worker still holds it (RUNNING, locked by
+     * it), and ends its lease. One conditional UPDATE, not a read and a write: a takeover by another replica in
+     * between (after a database hang) then simply matches no row, instead of surfacing as an optimistic-lock error,
+     * and the row is locked only for the statement.
+     */
+    private void ifStillOurs(Job job, String set, Map<String, Object> params) {
         QuarkusTransaction.requiringNew().run(() -> {
-            Job row = lockedRow(job.id);
-            if (row != null && row.status == Job.Status.RUNNING && job.lockedBy.equals(row.lockedBy)) {
-                row.status = Job.Status.DONE;
-                row.crashes = 0;
-                row.lockedBy = null;
-                row.lockedUntil = null;
-                row.lastError = null;
-                row.updatedAt = clock.instant();
-            }
+            jakarta.persistence.Query update = em.createNativeQuery("UPDATE job SET " + set
+                            + ", locked_by = NULL, locked_until = NULL, updated_at = :now, version = version + 1"
+                            + " WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker")
+                    .setParameter("now", Timestamp.from(clock.instant())).setParameter("id", job.id)
+                    .setParameter("worker", job.lockedBy);
+            params.forEach(update::setParameter);
+            update.executeUpdate();
         });
     }
 
@@ -254,21 +264,12 @@ public class JobQueue implements ru.b24connector.outage.WaitingWork {
     }
 
     private void putBack(Job job, Instant runAt, String reason, String waitingFor) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            Job row = lockedRow(job.id);
-            if (row == null || row.status != Job.Status.RUNNING || !job.lockedBy.equals(row.lockedBy)) {
-                return;
-            }
-            row.status = Job.Status.QUEUED;
-            row.attempts = Math.max(0, row.attempts - 1);
-            row.crashes = 0;
-            row.lastError = truncate(reason);
-            row.waitingFor = waitingFor;
-            row.lockedBy = null;
-            row.lockedUntil = null;
-            row.runAt = runAt;
-            row.updatedAt = clock.instant();
-        });
+        Map<String, Object> params = new java.util.HashMap<>();
+        params.put("runAt", Timestamp.from(runAt));
+        params.put("reason", truncate(reason));
+        params.put("waitingFor", waitingFor);
+        ifStillOurs(job, "status = 'QUEUED', attempts = GREATEST(0, attempts - 1), crashes = 0, last_error = :reason,"
+                + " waiting_for = :waitingFor, run_at = :runAt", params);
     }
 
     /**
@@ -301,17 +302,7 @@ public class JobQueue implements ru.b24connector.outage.WaitingWork {
 
     /** Ends the job as SKIPPED: what it works on is gone; not a failure, nothing to retry. */
     public void skip(Job job, String reason) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            Job row = lockedRow(job.id);
-            if (row != null && row.status == Job.Status.RUNNING && job.lockedBy.equals(row.lockedBy)) {
-                row.status = Job.Status.SKIPPED;
-                row.crashes = 0;
-                row.lastError = truncate(reason);
-                row.lockedBy = null;
-                row.lockedUntil = null;
-                row.updatedAt = clock.instant();
-            }
-        });
+        ifStillOurs(job, "status = 'SKIPPED', crashes = 0, last_error = :reason", Map.of("reason", truncate(reason)));
     }
 
     /**

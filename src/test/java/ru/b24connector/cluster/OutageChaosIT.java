@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the portal's limits. While 200 claims of 20 dealers arrive, the portal is away for a long time (refused
  * connections), one replica is killed with SIGKILL and started again, and the database process is killed and started
  * again. Nothing may be lost or doubled, nothing dead-lettered, and the backlog must drain as soon as the portal is back.
- * The outage lasts {@code -Dchaos.outage-seconds} (default 90, so the whole suite stays under ten minutes; longer runs: -Dchaos.outage-seconds=600).
+ * The outage lasts {@code -Dchaos.outage-seconds} (default 180: issue #16 asks for at least three minutes; longer runs: -Dchaos.outage-seconds=600).
  */
 class OutageChaosIT {
 
@@ -43,7 +43,7 @@ class OutageChaosIT {
     private static final String TOKEN = "chaos-dealer";
     private static final int CLAIMS = 200;
     private static final int DEALERS = 20;
-    private static final int OUTAGE_SECONDS = Integer.getInteger("chaos.outage-seconds", 90);
+    private static final int OUTAGE_SECONDS = Integer.getInteger("chaos.outage-seconds", 180);
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final ConcurrentLinkedQueue<String> answers = new ConcurrentLinkedQueue<>();
