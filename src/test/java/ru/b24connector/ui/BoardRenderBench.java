@@ -18,14 +18,12 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.StringJoiner;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -88,45 +86,19 @@ class BoardRenderBench {
         Matcher m = Pattern.compile("name=\"b24c_session\" value=\"([^\"]*)\"").matcher(opening.body());
         assertThat(m.find()).isTrue();
         String body = "b24c_session=" + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8) + "&days=" + DAYS;
-        URI view = URI.create(handler + "/view");
+        TimedPosts.Target target = new TimedPosts.Target(URI.create(handler + "/view"), body, "id=\"t-products\"");
 
         ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
-        round(pool, http, view, body, 10); // warm-up of the JIT and the database's buffers
-        List<Long> warm = round(pool, http, view, body, OPENINGS);
+        TimedPosts.round(pool, http, CONCURRENCY, c -> target, 10); // warm-up of the JIT and the database's buffers
+        List<Long> warm = TimedPosts.round(pool, http, CONCURRENCY, c -> target, OPENINGS);
         pool.shutdown();
         long after = portal.countRequestsMatching(postRequestedFor(urlPathMatching("/rest/.*")).build()).getCount();
 
         System.out.printf("%nBOARD BENCH: %d claims over a year, %d stage moves (seeded in %.1f s), analytics of %d days%n",
                 CLAIMS, moves, seeded, DAYS);
         System.out.printf("opening: %.1f ms, portal calls: %d; %d warm renders at %d clients: %s, portal calls %d%n%n",
-                cold, calls, warm.size(), CONCURRENCY, stats(warm), after - calls);
+                cold, calls, warm.size(), CONCURRENCY, TimedPosts.stats(warm), after - calls);
         assertThat(calls).isLessThanOrEqualTo(2);
-    }
-
-    private List<Long> round(ExecutorService pool, HttpClient http, URI uri, String body, int times) throws Exception {
-        List<Future<List<Long>>> clients = new ArrayList<>();
-        for (int c = 0; c < CONCURRENCY; c++) {
-            clients.add(pool.submit(() -> {
-                List<Long> latencies = new ArrayList<>();
-                for (int i = 0; i < times; i++) {
-                    HttpRequest request = HttpRequest.newBuilder(uri)
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                    long start = System.nanoTime();
-                    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                    latencies.add((System.nanoTime() - start) / 1000);
-                    if (response.statusCode() != 200 || !response.body().contains("id=\"t-products\"")) {
-                        throw new IllegalStateException("render failed: HTTP " + response.statusCode());
-                    }
-                }
-                return latencies;
-            }));
-        }
-        List<Long> all = new ArrayList<>();
-        for (Future<List<Long>> client : clients) {
-            all.addAll(client.get());
-        }
-        return all;
     }
 
     /** The claims, in batches of multi-row inserts; returns the number of stage moves. */
@@ -207,16 +179,5 @@ class BoardRenderBench {
 
     private static Timestamp ts(Instant i) {
         return Timestamp.from(i);
-    }
-
-    private static String stats(List<Long> micros) {
-        List<Long> sorted = new ArrayList<>(micros);
-        Collections.sort(sorted);
-        return String.format("p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms", pct(sorted, 50), pct(sorted, 95),
-                pct(sorted, 99), sorted.get(sorted.size() - 1) / 1000.0);
-    }
-
-    private static double pct(List<Long> sorted, int p) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1000.0;
     }
 }

@@ -10,15 +10,11 @@ import ru.b24connector.testsupport.PortalWireMock;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -73,49 +69,17 @@ class CardRenderBench {
 
         System.out.printf("%nCARD BENCH: %d cards, %d concurrent clients%n", CARDS, CONCURRENCY);
         System.out.printf("cold openings: %d, portal calls: %d (%.2f per opening), latency %s%n", cold.size(),
-                coldCalls, coldCalls / (double) cold.size(), stats(cold));
-        System.out.printf("warm openings: %d, portal calls: %d, latency %s%n%n", warm.size(), warmCalls, stats(warm));
+                coldCalls, coldCalls / (double) cold.size(), TimedPosts.stats(cold));
+        System.out.printf("warm openings: %d, portal calls: %d, latency %s%n%n", warm.size(), warmCalls, TimedPosts.stats(warm));
         assertThat(coldCalls).isLessThanOrEqualTo(cold.size());
     }
 
     /** Each of the CONCURRENCY clients opens cards {@code times} times; returns every opening's latency (µs). */
     private List<Long> round(ExecutorService pool, HttpClient http, List<Long> deals, int times) throws Exception {
-        List<Future<List<Long>>> clients = new ArrayList<>();
-        for (int c = 0; c < CONCURRENCY; c++) {
+        return TimedPosts.round(pool, http, CONCURRENCY, c -> {
             long deal = deals.get(c % deals.size());
-            String body = FramePortal.cardForm("bench-" + deal, deal);
-            URI uri = URI.create(handler + FramePortal.query("acme.bitrix24.ru", "ru"));
-            clients.add(pool.submit(() -> {
-                List<Long> latencies = new ArrayList<>();
-                for (int i = 0; i < times; i++) {
-                    HttpRequest request = HttpRequest.newBuilder(uri)
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                    long start = System.nanoTime();
-                    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                    latencies.add((System.nanoTime() - start) / 1000);
-                    if (response.statusCode() != 200 || !response.body().contains("Редуктор GBX-24")) {
-                        throw new IllegalStateException("opening failed: HTTP " + response.statusCode());
-                    }
-                }
-                return latencies;
-            }));
-        }
-        List<Long> all = new ArrayList<>();
-        for (Future<List<Long>> client : clients) {
-            all.addAll(client.get());
-        }
-        return all;
-    }
-
-    private static String stats(List<Long> micros) {
-        List<Long> sorted = new ArrayList<>(micros);
-        Collections.sort(sorted);
-        return String.format("p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms", pct(sorted, 50), pct(sorted, 95),
-                pct(sorted, 99), sorted.get(sorted.size() - 1) / 1000.0);
-    }
-
-    private static double pct(List<Long> sorted, int p) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1000.0;
+            return new TimedPosts.Target(URI.create(handler + FramePortal.query("acme.bitrix24.ru", "ru")),
+                    FramePortal.cardForm("bench-" + deal, deal), "Редуктор GBX-24");
+        }, times);
     }
 }
