@@ -91,18 +91,23 @@ public class BoardPage {
                     "select", List.of("ID", "TITLE", "STAGE_ID", "CATEGORY_ID", "ASSIGNED_BY_ID", "COMPANY_ID",
                             "DATE_CREATE"), "start", page * PortalClient.PAGE));
         }
-        Set<Integer> named = new java.util.TreeSet<>(pipelines);
-        named.addAll(analytics.categories()); // stage names of pipelines the analytics cover, in the same batch
-        for (int category : named) {
+        for (int category : namedCategories()) {
             batch.add("stages" + category, "crm.status.list", Map.of("filter",
                     Map.of("ENTITY_ID", category == 0 ? "DEAL_STAGE" : "DEAL_STAGE_" + category)));
         }
         return batch;
     }
 
+    /** Pipelines whose stage names the board reads: the process's, and those the analytics cover. */
+    private Set<Integer> namedCategories() {
+        Set<Integer> named = new java.util.TreeSet<>(stays.pipelines());
+        named.addAll(analytics.categories());
+        return named;
+    }
+
     public BoardView build(BatchResult read, BoardView.Filters filters, Texts t) {
         Map<String, String> stageNames = new LinkedHashMap<>();
-        for (int category : stays.pipelines()) {
+        for (int category : namedCategories()) {
             if (read.succeeded("stages" + category)) {
                 for (JsonNode s : PortalClient.itemsOf(read.result("stages" + category))) {
                     stageNames.put(s.path("STATUS_ID").asText(), s.path("NAME").asText());

@@ -113,6 +113,7 @@ class CardBrowserTests {
 
     @Test
     void theBoardShowsTheClaimsAndFilters() throws IOException {
+        AnalyticsFixtures.seedManagers(); // tasks other tests left name their managers too
         browser.manage().window().setSize(new Dimension(1000, 1100));
         framed("/marketplace/app/1/", "/ui/board", FramePortal.SUPERVISOR_TOKEN, "LEFT_MENU", "{\"URI\":\"/\"}");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
