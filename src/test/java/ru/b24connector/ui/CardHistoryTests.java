@@ -77,8 +77,9 @@ class CardHistoryTests {
                 "Получен ответ от Олег Смирнов: «25 Н·м по паспорту»", "Поставлена задача «Проверить комплектность»",
                 "Письмо дилеру: одобрено");
         assertThat(history.indexOf("Вход в стадию «C3:NEW»")).isLessThan(history.indexOf("«C3:NEW» → «C3:REVIEW»"));
-        // still one portal call for the opening
+        // still one portal call for the opening: the timeline comes from the service's tables
         portal.verify(1, postRequestedFor(urlPathEqualTo("/rest/batch")));
+        portal.verify(1, postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/rest/.*")));
     }
 
     private static String row(String table, String text) {
