@@ -196,6 +196,14 @@ class BoardAnalyticsTests {
                 .formParam("days", "14").post("/ui/board/export").then().statusCode(400);
         given().contentType(FORM).formParam("b24c_session", session).formParam("days", "31")
                 .post("/ui/board/view").then().statusCode(400);
+        // a script or a tool (curl's Accept: */*, no text/html) is told the field and the rule, as the JSON APIs do
+        given().contentType(FORM).accept("*/*").formParam("b24c_session", session)
+                .formParam("table", "dealers").formParam("days", "14").post("/ui/board/export").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", org.hamcrest.Matchers.equalTo("days"))
+                .body("errors[0].rule", org.hamcrest.Matchers.containsString("one of [30, 7, 90, 365]"));
+        // a browser gets the plain refused page
+        given().contentType(FORM).accept("text/html,application/xhtml+xml,*/*;q=0.8").formParam("b24c_session", session)
+                .formParam("days", "31").post("/ui/board/view").then().statusCode(400).contentType("text/html");
     }
 
     @Test
