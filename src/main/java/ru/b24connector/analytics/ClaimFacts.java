@@ -6,7 +6,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import ru.b24connector.onec.OneCExchangeLog;
+import ru.b24connector.onec.OneCExchangeQueries;
 import ru.b24connector.onec.OneCRecords;
 import ru.b24connector.reclamation.ClaimQueries;
 import ru.b24connector.reclamation.ReclamationRequest;
@@ -40,7 +40,7 @@ public class ClaimFacts {
     ClaimQueries claims;
 
     @Inject
-    OneCExchangeLog onec;
+    OneCExchangeQueries onec;
 
     @Inject
     Clock clock;

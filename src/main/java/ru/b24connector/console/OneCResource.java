@@ -15,7 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
 import ru.b24connector.onec.OneCExchange;
-import ru.b24connector.onec.OneCExchangeLog;
+import ru.b24connector.onec.OneCExchangeQueries;
 import ru.b24connector.onec.OneCODataClient;
 import ru.b24connector.onec.OneCPull;
 import ru.b24connector.onec.OneCPullProgress;
@@ -36,7 +36,7 @@ public class OneCResource {
     org.eclipse.microprofile.context.ManagedExecutor background;
 
     @Inject
-    OneCExchangeLog log;
+    OneCExchangeQueries log;
 
     @Inject
     OneCPull pull;

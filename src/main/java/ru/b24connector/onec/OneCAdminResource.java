@@ -43,6 +43,9 @@ public class OneCAdminResource {
     OneCExchangeLog log;
 
     @Inject
+    OneCExchangeQueries queries;
+
+    @Inject
     OneCPull pull;
 
     @Inject
@@ -66,7 +69,7 @@ public class OneCAdminResource {
         if (limit < 1 || limit > 1000) {
             throw new InvalidInputException("limit", "range", "must be between 1 and 1000");
         }
-        List<ExchangeView> entries = log.list(ref == null ? null : ref.toLowerCase(Locale.ROOT),
+        List<ExchangeView> entries = queries.list(ref == null ? null : ref.toLowerCase(Locale.ROOT),
                         parse(OneCExchange.Status.class, "status", status), parse(OneCExchange.Direction.class, "direction", direction), limit)
                 .stream().map(e -> ExchangeView.of(e, false)).toList();
         return Map.of("entries", entries, "watermarks", pull.watermarks(), "held", pending.held());

@@ -285,66 +285,6 @@ public class OneCExchangeLog {
         });
     }
 
-    /** Log entries, newest first, optionally of one object, status or direction. */
-    public List<OneCExchange> list(String ref, OneCExchange.Status status, OneCExchange.Direction direction, int limit) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            StringBuilder q = new StringBuilder("from OneCExchange where 1 = 1");
-            if (ref != null) {
-                q.append(" and ref = :ref");
-            }
-            if (status != null) {
-                q.append(" and status = :status");
-            }
-            if (direction != null) {
-                q.append(" and direction = :direction");
-            }
-            var query = em.createQuery(q.append(" order by id desc").toString(), OneCExchange.class).setMaxResults(limit);
-            if (ref != null) {
-                query.setParameter("ref", ref);
-            }
-            if (status != null) {
-                query.setParameter("status", status);
-            }
-            if (direction != null) {
-                query.setParameter("direction", direction);
-            }
-            List<OneCExchange> entries = query.getResultList();
-            entries.forEach(em::detach);
-            return entries;
-        });
-    }
-
-    /** Log entries of a deal (its own id, or its 1C document's ref), oldest first. */
-    public List<OneCExchange> forDeal(long dealId, int limit) {
-        Optional<String> ref = reclamationOfDeal(dealId).map(o -> o.ref);
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<OneCExchange> entries = em.createQuery("from OneCExchange where dealId = :d or (kind = :k and ref = :r) "
-                            + "order by id", OneCExchange.class).setParameter("d", dealId)
-                    .setParameter("k", OneCRecords.Kind.RECLAMATION).setParameter("r", ref.orElse("-"))
-                    .setMaxResults(limit).getResultList();
-            entries.forEach(em::detach);
-            return entries;
-        });
-    }
-
-    /** The newest version of the 1C document a deal was opened for, as received; empty for other deals. */
-    public Optional<OneCRecords.Reclamation> reclamationRecordOfDeal(long dealId) {
-        return reclamationOfDeal(dealId).filter(o -> o.payload != null).flatMap(o -> {
-            try {
-                return Optional.of(json.readValue(o.payload, OneCRecords.Reclamation.class));
-            } catch (java.io.IOException e) {
-                return Optional.empty();
-            }
-        });
-    }
-
-    /** When each 1C reclamation the service knows was first received since {@code since}. */
-    public List<java.time.Instant> reclamationsReceivedSince(java.time.Instant since) {
-        return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
-                        "select createdAt from OneCObject where kind = :k and createdAt >= :s", java.time.Instant.class)
-                .setParameter("k", OneCRecords.Kind.RECLAMATION).setParameter("s", since).getResultList());
-    }
-
     /** The object row, detached; empty when the service never received it. */
     public Optional<OneCObject> object(OneCRecords.Kind kind, String ref) {
         return QuarkusTransaction.requiringNew().call(() -> {
@@ -354,14 +294,6 @@ public class OneCExchangeLog {
             }
             return Optional.ofNullable(object);
         });
-    }
-
-    /** The 1C reclamation a deal was opened for, if any. */
-    public Optional<OneCObject> reclamationOfDeal(long dealId) {
-        return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
-                        "from OneCObject where kind = :k and portalId = :d", OneCObject.class)
-                .setParameter("k", OneCRecords.Kind.RECLAMATION).setParameter("d", dealId).setMaxResults(1)
-                .getResultStream().peek(em::detach).findFirst());
     }
 
     /** The object row, created empty when new, locked until the caller's transaction ends. */

@@ -39,6 +39,9 @@ class OneCWriteBack implements JobHandler {
     OneCExchangeLog log;
 
     @Inject
+    OneCExchangeQueries queries;
+
+    @Inject
     OneCODataClient odata;
 
     @Inject
@@ -54,7 +57,7 @@ class OneCWriteBack implements JobHandler {
         if (!config.writeBack() || !odata.configured()) {
             return;
         }
-        Optional<OneCObject> reclamation = log.reclamationOfDeal(decision.dealId());
+        Optional<OneCObject> reclamation = queries.reclamationOfDeal(decision.dealId());
         if (reclamation.isEmpty()) {
             return; // the deal did not come from 1C
         }

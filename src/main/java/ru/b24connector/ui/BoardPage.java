@@ -7,7 +7,7 @@ import jakarta.inject.Inject;
 import ru.b24connector.jobs.Job;
 import ru.b24connector.jobs.JobQueue;
 import ru.b24connector.mail.DecisionMailService;
-import ru.b24connector.onec.OneCExchangeLog;
+import ru.b24connector.onec.OneCExchangeQueries;
 import ru.b24connector.portal.BatchResult;
 import ru.b24connector.portal.PortalBatch;
 import ru.b24connector.portal.PortalClient;
@@ -53,7 +53,7 @@ public class BoardPage {
     DecisionMailService mails;
 
     @Inject
-    OneCExchangeLog onec;
+    OneCExchangeQueries onec;
 
     @Inject
     JobQueue jobs;

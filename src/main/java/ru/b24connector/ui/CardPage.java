@@ -6,7 +6,7 @@ import jakarta.inject.Inject;
 import ru.b24connector.history.StageMoves;
 import ru.b24connector.mail.DecisionMailService;
 import ru.b24connector.onec.OneCExchange;
-import ru.b24connector.onec.OneCExchangeLog;
+import ru.b24connector.onec.OneCExchangeQueries;
 import ru.b24connector.onec.OneCRecords;
 import ru.b24connector.portal.BatchResult;
 import ru.b24connector.portal.PortalClient;
@@ -52,7 +52,7 @@ public class CardPage {
     ClaimQueries claims;
 
     @Inject
-    OneCExchangeLog onec;
+    OneCExchangeQueries onec;
 
     @Inject
     RequestInfoRobot questions;
