@@ -19,12 +19,6 @@ public final class BatchResult {
     private final Map<String, Integer> nexts;
     private final Map<String, java.time.Instant> limited;
 
-    BatchResult(Map<String, String> methods, Map<String, JsonNode> results,
-                Map<String, PortalException.CommandFailed> errors, Map<String, Integer> totals,
-                Map<String, Integer> nexts) {
-        this(methods, results, errors, totals, nexts, Map.of());
-    }
-
     /** {@code limited}: commands refused for their method's time budget, with when the method is open again. */
     BatchResult(Map<String, String> methods, Map<String, JsonNode> results,
                 Map<String, PortalException.CommandFailed> errors, Map<String, Integer> totals,

@@ -11,7 +11,6 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +64,9 @@ public class PortalClient {
     @Inject
     PortalFeatures features;
 
+    @Inject
+    OverloadBlock overload;
+
     private static final String PROBE_METHOD = "server.time";
 
     /** The mapper answers are read with, for callers that build result-shaped nodes. */
@@ -95,8 +97,8 @@ public class PortalClient {
         if (!configured()) {
             return Optional.empty();
         }
-        if (health.block().isPresent() && !health.probeDue(clock.instant(), config.http().overloadProbeEvery())) {
-            return Optional.of(blockText());
+        if (overload.holds()) {
+            return Optional.of(overload.text());
         }
         try {
             PortalCredentials.Access access = credentials.current(PROBE_METHOD);
@@ -106,8 +108,8 @@ public class PortalClient {
             }
             transport.probe(access.base(), PROBE_METHOD, body);
         } catch (PortalException.Blocked e) {
-            blocked(e);
-            return Optional.of(blockText());
+            overload.blocked(e);
+            return Optional.of(overload.text());
         } catch (PortalException.Unavailable e) {
             if (e.httpStatus() == 0 || e.httpStatus() >= 500) {
                 health.failed(clock.instant(), e.code());
@@ -116,7 +118,7 @@ public class PortalClient {
         } catch (PortalException answered) {
             // refused, throttled, token expired: the portal is up, the jobs will deal with the rest
         }
-        reached();
+        overload.reached();
         breakers.reset("portal");
         return Optional.empty();
     }
@@ -164,12 +166,7 @@ public class PortalClient {
      * as one request; each command still spends its own method's time budget (the outer call spends none).
      */
     public BatchResult batch(PortalBatch batch) {
-        Map<String, String> methods = new LinkedHashMap<>();
-        Map<String, JsonNode> results = new HashMap<>();
-        Map<String, PortalException.CommandFailed> errors = new HashMap<>();
-        Map<String, Integer> totals = new HashMap<>();
-        Map<String, Integer> nexts = new HashMap<>();
-        Map<String, java.time.Instant> limited = new HashMap<>();
+        BatchAnswers answers = new BatchAnswers(governor);
         boolean first = true;
         for (List<PortalBatch.Command> chunk : batch.chunks()) {
             Map<String, String> cmd = new LinkedHashMap<>();
@@ -178,17 +175,16 @@ public class PortalClient {
             for (PortalBatch.Command command : chunk) {
                 Map<String, Object> params = withWriteMarker(command.method(), command.params());
                 cmd.put(command.key(), new PortalBatch.Command(command.key(), command.method(), params).query());
-                methods.put(command.key(), command.method());
+                answers.sent(command);
                 billed.add(command.method());
                 resendable &= !PortalMethods.isCreate(command.method());
             }
             // only the first call may give up for the budget: the results of those sent must not be lost
             Billing billing = first ? batch.billing(billed) : Billing.waiting(billed);
             first = false;
-            JsonNode result = execute("batch", Map.of("halt", 0, "cmd", cmd), billing, resendable).result();
-            collect(result, chunk, results, errors, totals, nexts, limited);
+            answers.add(execute("batch", Map.of("halt", 0, "cmd", cmd), billing, resendable).result(), chunk);
         }
-        return new BatchResult(methods, results, errors, totals, nexts, limited);
+        return answers.result();
     }
 
     /**
@@ -204,32 +200,27 @@ public class PortalClient {
         if (chunks.size() != 1) {
             throw new IllegalArgumentException("a user's batch is one call of 1 to 50 commands");
         }
-        Map<String, String> methods = new LinkedHashMap<>();
+        BatchAnswers answers = new BatchAnswers(governor);
         Map<String, String> cmd = new LinkedHashMap<>();
         List<String> billed = new ArrayList<>();
         for (PortalBatch.Command command : chunks.get(0)) {
             cmd.put(command.key(), command.query());
-            methods.put(command.key(), command.method());
+            answers.sent(command);
             billed.add(command.method());
         }
         ObjectNode body = json.valueToTree(Map.of("halt", 0, "cmd", cmd));
         body.put("auth", accessToken);
-        refuseWhileBlocked("batch");
+        overload.refuseWhileBlocked("batch");
         JsonNode result;
         try {
             result = transport.send(installed.clientEndpoint(), "batch", body, Billing.waiting(billed)).result();
         } catch (PortalException.Blocked e) {
-            blocked(e);
+            overload.blocked(e);
             throw e;
         }
-        reached();
-        Map<String, JsonNode> results = new HashMap<>();
-        Map<String, PortalException.CommandFailed> errors = new HashMap<>();
-        Map<String, Integer> totals = new HashMap<>();
-        Map<String, Integer> nexts = new HashMap<>();
-        Map<String, java.time.Instant> limited = new HashMap<>();
-        collect(result, chunks.get(0), results, errors, totals, nexts, limited);
-        return new BatchResult(methods, results, errors, totals, nexts, limited);
+        overload.reached();
+        answers.add(result, chunks.get(0));
+        return answers.result();
     }
 
     /** All rows of a list method, page by page ({@code start} = the previous {@code next}). */
@@ -317,7 +308,7 @@ public class PortalClient {
         long limitAnswersSince = 0; // System.nanoTime() of this call's first QUERY_LIMIT_EXCEEDED, 0 before
         boolean refreshed = false;
         while (true) {
-            refuseWhileBlocked(method);
+            overload.refuseWhileBlocked(method);
             PortalCredentials.Access access = credentials.current(method);
             try {
                 ObjectNode body = json.valueToTree(withMarker);
@@ -326,7 +317,7 @@ public class PortalClient {
                 }
                 Supplier<PortalAnswer> exchange = () -> transport.send(access.base(), method, body, billing);
                 PortalAnswer answer = resendable ? retry.resendable(exchange) : exchange.get();
-                reached();
+                overload.reached();
                 return answer;
             } catch (PortalException.Throttled e) {
                 // a short wait, never a spent attempt: the limiter holds the next slot of every worker and replica
@@ -351,7 +342,7 @@ public class PortalClient {
                 refreshed = true;
                 credentials.refreshAfterExpiry(access.accessToken(), method);
             } catch (PortalException.Blocked e) {
-                blocked(e);
+                overload.blocked(e);
                 throw e;
             } catch (PortalException.Unavailable e) {
                 health.failed(clock.instant(), e.code());
@@ -371,72 +362,6 @@ public class PortalClient {
             copy.putIfAbsent("auth_connector", config.authConnector());
         }
         return copy;
-    }
-
-    /**
-     * Sorts one batch answer into results and errors per key. A command refused with {@code OPERATION_TIME_LIMIT}
-     * (limits.md: each nested call is checked against its own method's limit; the refusal comes in
-     * {@code result_error} of a 200 answer) blocks its method until the reset, as a whole call's refusal does, and is
-     * recorded in {@code limited} with when the method is open again.
-     */
-    private void collect(JsonNode result, List<PortalBatch.Command> chunk, Map<String, JsonNode> results,
-                                Map<String, PortalException.CommandFailed> errors, Map<String, Integer> totals,
-                                Map<String, Integer> nexts, Map<String, java.time.Instant> limited) {
-        JsonNode ok = result.path("result");
-        JsonNode failed = result.path("result_error");
-        Map<String, java.time.Instant> blockedMethods = new HashMap<>();
-        for (PortalBatch.Command command : chunk) {
-            String key = command.key();
-            if (failed.has(key)) {
-                JsonNode error = failed.get(key);
-                String code = error.path("error").asText("");
-                errors.put(key, new PortalException.CommandFailed(key, command.method(),
-                        code, error.path("error_description").asText("")));
-                if ("OPERATION_TIME_LIMIT".equalsIgnoreCase(code)) {
-                    limited.put(key, blockedMethods.computeIfAbsent(command.method(), governor::blockUntilReset));
-                }
-            } else if (ok.has(key)) {
-                results.put(key, ok.get(key));
-            }
-            if (result.path("result_total").has(key)) {
-                totals.put(key, result.path("result_total").get(key).asInt());
-            }
-            if (result.path("result_next").has(key)) {
-                nexts.put(key, result.path("result_next").get(key).asInt());
-            }
-        }
-    }
-
-    /** An answer came through: the portal is reached, and a manual block, if there was one, is lifted. */
-    private void reached() {
-        health.reached(clock.instant());
-        health.unblocked().ifPresent(block -> Log.infof(
-                "Bitrix24 answers again: the block of this application's REST API (OVERLOAD_LIMIT) since %s is lifted",
-                block.since()));
-    }
-
-    /** {@code OVERLOAD_LIMIT}: calls stop; said once, in one ERROR line, when the block starts. */
-    private void blocked(PortalException.Blocked e) {
-        java.time.Instant now = clock.instant();
-        java.time.Duration every = config.http().overloadProbeEvery();
-        if (health.blocked(now, now.plus(every))) {
-            Log.errorf("Bitrix24 support has blocked this application's REST API (OVERLOAD_LIMIT: a manual block, "
-                    + "not an outage; only Bitrix24 support lifts it). No portal calls go out; jobs wait without "
-                    + "spending attempts; one probe every %s tells when it is lifted. Answer: %s",
-                    every.toString().substring(2).toLowerCase(java.util.Locale.ROOT), e.getMessage());
-        }
-    }
-
-    /** While the block holds, a call is not sent, except as the rare probe once it is due. */
-    private void refuseWhileBlocked(String method) {
-        if (health.block().isPresent() && !health.probeDue(clock.instant(), config.http().overloadProbeEvery())) {
-            throw new PortalException.Blocked(method, blockText() + "; not sent");
-        }
-    }
-
-    private String blockText() {
-        return health.block().map(b -> "REST API blocked by Bitrix24 support (OVERLOAD_LIMIT) since " + b.since()
-                + "; next probe at " + b.nextProbe()).orElse("REST API blocked by Bitrix24 support (OVERLOAD_LIMIT)");
     }
 
     private long backoffMillis(int attempt) {

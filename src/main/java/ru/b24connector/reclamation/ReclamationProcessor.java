@@ -15,7 +15,6 @@ import ru.b24connector.portal.BudgetRoom;
 import ru.b24connector.portal.PortalBatch;
 import ru.b24connector.portal.PortalClient;
 import ru.b24connector.portal.PortalException;
-import ru.b24connector.portal.PortalConfig;
 
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Puts accepted claims into the CRM. A job takes its claim together with other waiting ones (a group), so that
@@ -54,8 +52,6 @@ public class ReclamationProcessor implements JobHandler {
     private static final int COMMANDS_PER_CLAIM = 3;
     private static final String[] DEAL_METHODS = {"crm.deal.add", "crm.deal.productrows.set", "crm.timeline.comment.add"};
 
-    private final AtomicLong roundRobin = new AtomicLong();
-
     @Inject
     EntityManager em;
 
@@ -69,13 +65,10 @@ public class ReclamationProcessor implements JobHandler {
     PortalClient portal;
 
     @Inject
-    PortalConfig portalConfig;
-
-    @Inject
     IntakeConfig config;
 
     @Inject
-    PhotoFetcher photos;
+    ClaimAsDeal asDeal;
 
     @Inject
     com.fasterxml.jackson.databind.ObjectMapper json;
@@ -226,16 +219,16 @@ public class ReclamationProcessor implements JobHandler {
             }
             Object dealRef = r.dealId != null ? r.dealId : PortalBatch.ref("deal" + r.id);
             if (r.dealId == null) {
-                batch.add("deal" + r.id, "crm.deal.add", Map.of("fields", dealFields(r, request, ids),
+                batch.add("deal" + r.id, "crm.deal.add", Map.of("fields", asDeal.fields(r, request, ids),
                         "params", Map.of("REGISTER_SONET_EVENT", "Y")));
             }
             if (!r.rowsDone) {
-                batch.add("rows" + r.id, "crm.deal.productrows.set", Map.of("id", dealRef, "rows", rows(request)));
+                batch.add("rows" + r.id, "crm.deal.productrows.set", Map.of("id", dealRef, "rows", ClaimAsDeal.rows(request)));
             }
             if (!r.commentDone) {
                 batch.add("note" + r.id, "crm.timeline.comment.add", Map.of("fields", Map.of(
-                        "ENTITY_ID", dealRef, "ENTITY_TYPE", "deal", "COMMENT", comment(request),
-                        "FILES", files(request))));
+                        "ENTITY_ID", dealRef, "ENTITY_TYPE", "deal", "COMMENT", ClaimAsDeal.comment(request),
+                        "FILES", asDeal.files(request))));
             }
             included.add(r);
         }
@@ -289,7 +282,7 @@ public class ReclamationProcessor implements JobHandler {
         PortalBatch lookup = PortalBatch.create().withoutWaitingForBudget(1);
         for (Reclamation r : group) {
             if (r.dealId == null && r.dealRequested) {
-                lookup.add("find" + r.id, "crm.deal.list", Map.of("filter", Map.of("ORIGINATOR_ID", originator(r),
+                lookup.add("find" + r.id, "crm.deal.list", Map.of("filter", Map.of("ORIGINATOR_ID", ClaimAsDeal.originator(r),
                         "ORIGIN_ID", r.dealerClaimId), "select", List.of("ID")));
             }
         }
@@ -330,88 +323,6 @@ public class ReclamationProcessor implements JobHandler {
             }
         }
         return found;
-    }
-
-    private Map<String, Object> dealFields(Reclamation r, ReclamationRequest request,
-                                           CompanyContactResolver.CompanyContact ids) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("TITLE", "Рекламация " + request.dealerClaimId() + " — " + request.dealer().companyName());
-        portalConfig.reclamationCategoryId().ifPresent(c -> fields.put("CATEGORY_ID", c));
-        fields.put("COMPANY_ID", ids.companyId());
-        if (ids.contactId() != null) {
-            fields.put("CONTACT_IDS", java.util.List.of(ids.contactId())); // CONTACT_ID is deprecated (crm-deal-add.md)
-        }
-        nextAssignee().ifPresent(a -> fields.put("ASSIGNED_BY_ID", a));
-        fields.put("ORIGINATOR_ID", originator(r));
-        fields.put("ORIGIN_ID", request.dealerClaimId());
-        fields.put("SOURCE_ID", "WEB");
-        fields.put(config.claimIdField(), request.dealerClaimId());
-        StringBuilder comments = new StringBuilder(request.claimText());
-        if (!request.questions().isEmpty()) {
-            comments.append("\n\nВопросы дилера:\n");
-            request.questions().forEach(q -> comments.append("— ").append(q).append('\n'));
-        }
-        fields.put("COMMENTS", comments.toString());
-        return fields;
-    }
-
-    /** The dealer's own namespace for its claim ids: two dealers may both have a claim "42". */
-    private static String originator(Reclamation r) {
-        return "dealer:" + r.inn;
-    }
-
-    private static List<Map<String, Object>> rows(ReclamationRequest request) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        int sort = 10;
-        for (ReclamationRequest.Item item : request.items()) {
-            StringBuilder name = new StringBuilder(item.productName());
-            if (item.sku() != null && !item.sku().isBlank()) {
-                name.append(" (").append(item.sku()).append(')');
-            }
-            if (item.serialNumber() != null && !item.serialNumber().isBlank()) {
-                name.append(", S/N ").append(item.serialNumber());
-            }
-            rows.add(Map.of("PRODUCT_ID", 0, "PRODUCT_NAME", name.toString(), "PRICE", 0,
-                    "QUANTITY", item.quantity(), "SORT", sort));
-            sort += 10;
-        }
-        return rows;
-    }
-
-    private static String comment(ReclamationRequest request) {
-        StringBuilder text = new StringBuilder("Рекламация дилера ").append(request.dealerClaimId()).append("\n");
-        for (ReclamationRequest.Item item : request.items()) {
-            text.append("• ").append(item.productName()).append(" × ").append(item.quantity());
-            if (item.defectDescription() != null && !item.defectDescription().isBlank()) {
-                text.append(": ").append(item.defectDescription());
-            }
-            text.append('\n');
-        }
-        for (String question : request.questions()) {
-            text.append("Вопрос: ").append(question).append('\n');
-        }
-        return text.toString();
-    }
-
-    /** Photos as the timeline takes them: {@code [[name, base64], ...]}. */
-    private List<List<String>> files(ReclamationRequest request) {
-        List<List<String>> files = new ArrayList<>();
-        int n = 1;
-        for (ReclamationRequest.Item item : request.items()) {
-            for (ReclamationRequest.Photo photo : item.photos() == null ? List.<ReclamationRequest.Photo>of() : item.photos()) {
-                String name = photo.fileName() == null || photo.fileName().isBlank() ? "photo-" + n + ".jpg" : photo.fileName();
-                String content = photo.contentBase64() != null && !photo.contentBase64().isBlank()
-                        ? photo.contentBase64().replaceAll("\\s", "") : photos.fetchBase64(photo.url());
-                files.add(List.of(name, content));
-                n++;
-            }
-        }
-        return files;
-    }
-
-    private Optional<Long> nextAssignee() {
-        return config.assignees().filter(a -> !a.isEmpty())
-                .map(a -> a.get((int) (roundRobin.getAndIncrement() % a.size())));
     }
 
     private void note(Reclamation r, String error) {
