@@ -80,7 +80,8 @@ public class CardResource {
     public Response open(MultivaluedMap<String, String> form, @QueryParam("DOMAIN") String domain,
                          @QueryParam("LANG") String lang) {
         FrameRequest request = FrameRequest.of(form, domain, lang);
-        long dealId = request.entityId(json).orElseThrow(() -> UiRefusal.badRequest("PLACEMENT_OPTIONS.ID missing"));
+        long dealId = request.entityId(json).orElseThrow(() -> UiRefusal.badRequest(
+                "PLACEMENT_OPTIONS must be JSON with ID, the deal's id (as the portal sends {\"ID\":\"123\"})"));
         PortalBatch page = PortalBatch.create()
                 .add("deal", "crm.deal.get", Map.of("id", dealId))
                 .add("users", "user.get", CardPage.usersCommand(cards.userIdsOf(dealId)))

@@ -16,6 +16,7 @@ import ru.b24connector.testsupport.OAuthModeProfile;
 import ru.b24connector.testsupport.PortalForms;
 import ru.b24connector.testsupport.PortalWireMock;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -160,6 +161,25 @@ class CardPageTests {
         assertNoData(page.body().asString());
         portal.verify(1, postRequestedFor(urlPathEqualTo("/rest/batch"))
                 .withRequestBody(matchingJsonPath("$.auth", equalTo("attacker-token-0001"))));
+    }
+
+    @Test
+    void malformedPlacementOptionsAreRefusedWith400NamingTheFieldAndAskNothing() {
+        // placement.md: PLACEMENT_OPTIONS is a JSON string, {"ID":"<deal id>"} for CRM_DEAL_DETAIL_TAB; a cut or
+        // foreign value is bad input: a clear refusal and a log line, no portal call, no session
+        try (ru.b24connector.testsupport.LogCapture logs = ru.b24connector.testsupport.LogCapture.start()) {
+            for (String options : List.of("{\"ID\":\"" + dealId, "{\"ID\":\"abc\"}", "not json", "{\"ID\":\"-5\"}")) {
+                Response page = given().contentType(ContentType.URLENC)
+                        .body(FramePortal.form(MANAGER_TOKEN, "CRM_DEAL_DETAIL_TAB", options, FramePortal.MEMBER,
+                                PortalForms.APP_TOKEN))
+                        .post("/ui/card" + FramePortal.query("acme.bitrix24.ru", "ru"));
+
+                page.then().statusCode(400);
+                assertThat(page.body().asString()).contains("PLACEMENT_OPTIONS").doesNotContain("b24c_session");
+            }
+            assertThat(logs.lines()).filteredOn(l -> l.contains("PLACEMENT_OPTIONS")).hasSize(4);
+        }
+        portal.verify(0, postRequestedFor(urlPathEqualTo("/rest/batch")));
     }
 
     @Test
