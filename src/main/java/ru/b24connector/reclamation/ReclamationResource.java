@@ -1,7 +1,6 @@
 package ru.b24connector.reclamation;
 
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -38,7 +37,7 @@ public class ReclamationResource {
     @APIResponse(responseCode = "401", description = "Missing or unknown dealer token")
     public RestResponse<?> submit(@Context ContainerRequestContext context,
                                   @HeaderParam("Idempotency-Key") String idempotencyKey,
-                                  @NotNull @Valid ReclamationRequest request) {
+                                  @NotNull ReclamationRequest request) {
         ReclamationService.Accepted accepted = reclamations.accept(dealer(context), idempotencyKey, request);
         return accepted.repeat() ? RestResponse.ok(accepted.receipt()) : RestResponse.accepted(accepted.receipt());
     }

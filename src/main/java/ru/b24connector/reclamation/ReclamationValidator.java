@@ -2,7 +2,9 @@ package ru.b24connector.reclamation;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.validation.Validator;
 import ru.b24connector.web.InvalidInputException;
+import ru.b24connector.web.ProblemMappers;
 import ru.b24connector.web.Problem;
 
 import java.net.URI;
@@ -17,26 +19,38 @@ class ReclamationValidator {
     @Inject
     IntakeConfig config;
 
-    /** Returns the request with the phone normalized, or throws naming every broken rule. */
+    @Inject
+    Validator validator;
+
+    /**
+     * Returns the request with the phone normalized, or throws naming every broken rule at once: the annotations'
+     * and these checks together, so a dealer fixes a rejected claim in one round.
+     */
     ReclamationRequest check(ReclamationRequest request) {
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<Problem.FieldError> errors = new ArrayList<>(ProblemMappers.fieldErrors(validator.validate(request)));
         ReclamationRequest.Dealer dealer = request.dealer();
-        if (!Inn.isValid(dealer.inn())) {
-            errors.add(new Problem.FieldError("dealer.inn", "inn-checksum",
-                    "must be a valid INN: 10 or 12 digits with correct check digits"));
+        String phone = null;
+        if (dealer != null) {
+            if (dealer.inn() != null && !dealer.inn().isBlank() && !Inn.isValid(dealer.inn())) {
+                errors.add(new Problem.FieldError("dealer.inn", "inn-checksum",
+                        "must be a valid INN: 10 or 12 digits with correct check digits"));
+            }
+            if (dealer.kpp() != null && !dealer.kpp().isBlank() && !dealer.kpp().matches("\\d{4}[\\dA-Z]{2}\\d{3}")) {
+                errors.add(new Problem.FieldError("dealer.kpp", "kpp-format", "must be 9 characters: NNNNPPNNN"));
+            }
+            phone = Phones.normalize(dealer.phone()).orElse(null);
+            if (phone == null && dealer.phone() != null && !dealer.phone().isBlank()) {
+                errors.add(new Problem.FieldError("dealer.phone", "phone",
+                        "must be a phone number such as 8 (912) 345-67-89 or +7 912 345-67-89"));
+            }
         }
-        if (dealer.kpp() != null && !dealer.kpp().isBlank() && !dealer.kpp().matches("\\d{4}[\\dA-Z]{2}\\d{3}")) {
-            errors.add(new Problem.FieldError("dealer.kpp", "kpp-format", "must be 9 characters: NNNNPPNNN"));
-        }
-        String phone = Phones.normalize(dealer.phone()).orElse(null);
-        if (phone == null) {
-            errors.add(new Problem.FieldError("dealer.phone", "phone",
-                    "must be a phone number such as 8 (912) 345-67-89 or +7 912 345-67-89"));
-        }
-        for (int i = 0; i < request.items().size(); i++) {
-            List<ReclamationRequest.Photo> photos = request.items().get(i).photos();
+        List<ReclamationRequest.Item> items = request.items() == null ? List.of() : request.items();
+        for (int i = 0; i < items.size(); i++) {
+            List<ReclamationRequest.Photo> photos = items.get(i) == null ? null : items.get(i).photos();
             for (int j = 0; photos != null && j < photos.size(); j++) {
-                checkPhoto("items[" + i + "].photos[" + j + "]", photos.get(j), errors);
+                if (photos.get(j) != null) {
+                    checkPhoto("items[" + i + "].photos[" + j + "]", photos.get(j), errors);
+                }
             }
         }
         if (!errors.isEmpty()) {

@@ -36,11 +36,15 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public RestResponse<Problem> onInvalid(ConstraintViolationException e) {
-        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+        return Problem.invalid(fieldErrors(e.getConstraintViolations())).toResponse();
+    }
+
+    /** Bean Validation's findings as the client's field paths and rule names, ordered by field. */
+    public static List<Problem.FieldError> fieldErrors(java.util.Collection<? extends ConstraintViolation<?>> violations) {
+        return violations.stream()
                 .map(v -> new Problem.FieldError(field(v.getPropertyPath()), rule(v), v.getMessage()))
                 .sorted(Comparator.comparing(Problem.FieldError::field))
                 .toList();
-        return Problem.invalid(errors).toResponse();
     }
 
     @ServerExceptionMapper
@@ -57,8 +61,18 @@ public class ProblemMappers {
                 message))).toResponse();
     }
 
+    /** Quarkus's own mapper for this type answers an empty 400; this one names the field and the rule. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> onWrongShape(MismatchedInputException e) {
+        return onUnreadableJson(e);
+    }
+
     @ServerExceptionMapper
     public RestResponse<Problem> onWebError(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException unreadable) {
+            // Quarkus REST's Jackson reader wraps a body it cannot read in a bare 400: say which field and rule
+            return onUnreadableJson(unreadable);
+        }
         int status = e.getResponse().getStatus();
         String title = e instanceof NotFoundException ? "Not found" : e.getResponse().getStatusInfo().getReasonPhrase();
         String detail = e.getMessage() == null ? title : e.getMessage();

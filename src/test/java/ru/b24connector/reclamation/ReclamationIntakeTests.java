@@ -211,7 +211,41 @@ class ReclamationIntakeTests {
                         + "\"phone\":\"12\"},\"dealerClaimId\":\"X\",\"claimText\":\"t\",\"items\":[]}")
                 .post("/api/v1/reclamations")
                 .then().statusCode(400)
-                .body("errors.field", org.hamcrest.Matchers.hasItems("dealer.companyName", "dealer.email", "items"));
+                .body("errors.field", org.hamcrest.Matchers.hasItems("dealer.companyName", "dealer.email", "items",
+                        "dealer.phone"))
+                .body("errors.find { it.field == 'dealer.phone' }.rule", org.hamcrest.Matchers.equalTo("phone"));
+    }
+
+    @Test
+    void aBadChecksumIsNamedTogetherWithAMissingField() {
+        // one answer names every broken rule, the annotations' and the INN checksum alike
+        given().header("Authorization", DEALER_A).contentType(ContentType.JSON)
+                .body("{\"dealer\":{\"companyName\":\"ООО Ромашка\",\"inn\":\"7707083894\",\"contactName\":\"И\","
+                        + "\"email\":\"i@romashka.ru\",\"phone\":\"+79123456789\"},\"dealerClaimId\":\"CHK-1\","
+                        + "\"items\":[{\"productName\":\"Насос\",\"quantity\":1}]}")
+                .post("/api/v1/reclamations")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", org.hamcrest.Matchers.contains("claimText", "dealer.inn"))
+                .body("errors.rule", org.hamcrest.Matchers.contains("not-blank", "inn-checksum"));
+        assertThat(count("7707083894")).isZero();
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsRefusedNamingTheBodyAndTheRule() {
+        given().header("Authorization", DEALER_A).contentType(ContentType.JSON)
+                .body("{\"dealer\": {\"inn\": ")
+                .post("/api/v1/reclamations")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", org.hamcrest.Matchers.equalTo("body"))
+                .body("errors[0].rule", org.hamcrest.Matchers.equalTo("json"));
+        given().header("Authorization", DEALER_A).contentType(ContentType.JSON)
+                .body("{\"dealer\":{\"companyName\":\"ООО Ромашка\",\"inn\":\"7707083893\",\"contactName\":\"И\","
+                        + "\"email\":\"i@romashka.ru\",\"phone\":\"+79123456789\"},\"dealerClaimId\":\"T-1\","
+                        + "\"claimText\":\"t\",\"items\":[{\"productName\":\"Насос\",\"quantity\":\"много\"}]}")
+                .post("/api/v1/reclamations")
+                .then().statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.equalTo("items[0].quantity"))
+                .body("errors[0].rule", org.hamcrest.Matchers.equalTo("type"));
     }
 
     @Test
