@@ -52,14 +52,15 @@ public class AdminResource {
 
     @GET
     @Path("jobs")
-    @Operation(summary = "Jobs with a status (QUEUED, RUNNING, DONE, DEAD), newest first, and counts per status")
+    @Operation(summary = "Jobs with a status (QUEUED, RUNNING, DONE, DEAD, SKIPPED), newest first, and counts per status")
     public Map<String, Object> jobs(@RestQuery @DefaultValue("DEAD") String status,
                                     @RestQuery @DefaultValue("100") int limit) {
         Job.Status wanted;
         try {
             wanted = Job.Status.valueOf(status.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("status", "one-of", "must be one of QUEUED, RUNNING, DONE, DEAD");
+            throw new InvalidInputException("status", "one-of", "must be one of " + java.util.Arrays.toString(Job.Status.values())
+                    .replaceAll("[\\[\\]]", ""));
         }
         if (limit < 1 || limit > 1000) {
             throw new InvalidInputException("limit", "range", "must be between 1 and 1000");
