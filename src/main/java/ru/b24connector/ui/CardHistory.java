@@ -31,7 +31,7 @@ class CardHistory {
     record Sources(Optional<ClaimQueries.Claim> claim, Optional<DealStays.Stay> stay, List<StageMove> moves,
                    List<TrackedTask> tasks, List<RequestInfoRobot.Question> questions,
                    List<DecisionMailService.SentMail> mails, List<OneCExchange> exchange, List<UiAction> clicks,
-                   Map<Long, String> names, String stage) {
+                   Map<Long, String> names, String stage, Map<String, String> stageNames) {
     }
 
     private record Line(Instant at, String kind, String who, String what, String detail) {
@@ -54,11 +54,12 @@ class CardHistory {
         if (s.moves().isEmpty()) {
             // a deal last seen before moves were recorded: its current stay only
             s.stay().ifPresent(st -> lines.add(new Line(st.enteredAt(), "stage", "", t.get("h.stage") + " " + s.stage()
-                    + (st.previousStageId() == null ? "" : " (" + t.get("h.from") + " " + st.previousStageId() + ")"),
+                    + (st.previousStageId() == null ? ""
+                    : " (" + t.get("h.from") + " " + title(st.categoryId(), st.previousStageId(), s) + ")"),
                     t.get("h.events") + ": " + st.transitions())));
         }
         for (StageMove m : s.moves()) {
-            lines.add(new Line(m.movedAt(), "stage", mover(m, s.names(), t), stageText(m, t), moveDetail(m, t)));
+            lines.add(new Line(m.movedAt(), "stage", mover(m, s.names(), t), stageText(m, s, t), moveDetail(m, t)));
         }
         for (TrackedTask task : s.tasks()) {
             String who = task.source.startsWith("robot:") ? t.get("h.robot") + " " + task.source.substring(6) : service;
@@ -107,10 +108,10 @@ class CardHistory {
         return t.get("h.who." + m.mover().name());
     }
 
-    private String stageText(StageMove m, Texts t) {
-        String to = "«" + title(m.categoryId(), m.toStage()) + "»";
+    private String stageText(StageMove m, Sources s, Texts t) {
+        String to = "«" + title(m.categoryId(), m.toStage(), s) + "»";
         return m.fromStage() == null ? t.get("h.entered") + " " + to
-                : "«" + title(m.categoryId(), m.fromStage()) + "» → " + to;
+                : "«" + title(m.categoryId(), m.fromStage(), s) + "» → " + to;
     }
 
     private String moveDetail(StageMove m, Texts t) {
@@ -158,7 +159,8 @@ class CardHistory {
         };
     }
 
-    private String title(int category, String stageId) {
-        return stays.stageTitle(category, stageId).orElse(stageId);
+    /** The process file's title, else the portal's name of the stage (read with the card), else its id. */
+    private String title(int category, String stageId, Sources s) {
+        return stays.stageTitle(category, stageId).orElse(s.stageNames().getOrDefault(stageId, stageId));
     }
 }

@@ -147,6 +147,26 @@ public class CardPage {
         return PortalUsers.byIds(wanted);
     }
 
+    /**
+     * The command that names the stages of the deal's pipeline ({@code crm.status.list}, ENTITY_ID DEAL_STAGE or
+     * DEAL_STAGE_&lt;pipeline&gt;), when the service knows the pipeline: the timeline then shows stage names where the
+     * process file gives no titles. It rides in the card's one batch, so the opening stays one portal call.
+     */
+    Optional<Map<String, Object>> stagesCommand(long dealId) {
+        return stays.of(dealId).map(DealStays.Stay::categoryId)
+                .map(c -> Map.of("filter", Map.of("ENTITY_ID", c == 0 ? "DEAL_STAGE" : "DEAL_STAGE_" + c)));
+    }
+
+    private static Map<String, String> stageNames(JsonNode statuses) {
+        Map<String, String> names = new java.util.HashMap<>();
+        for (JsonNode s : PortalClient.itemsOf(statuses)) {
+            if (!s.path("NAME").asText("").isBlank()) {
+                names.put(s.path("STATUS_ID").asText(), s.path("NAME").asText());
+            }
+        }
+        return names;
+    }
+
     /** Drops the deal's built cards (after an action on it). */
     public void forget(long dealId) {
         views.removeIf(k -> k.startsWith(dealId + "|"));
@@ -220,7 +240,10 @@ public class CardPage {
         }
         String stageId = deal != null ? deal.path("STAGE_ID").asText("") : stay.map(DealStays.Stay::stageId).orElse("");
         int category = deal != null ? deal.path("CATEGORY_ID").asInt(0) : stay.map(DealStays.Stay::categoryId).orElse(0);
-        String stage = stageId.isEmpty() ? "" : stays.stageTitle(category, stageId).orElse(stageId);
+        Map<String, String> stageNames = read.filter(r -> r.succeeded("stages"))
+                .map(r -> stageNames(r.result("stages"))).orElse(Map.of());
+        String stage = stageId.isEmpty() ? ""
+                : stays.stageTitle(category, stageId).orElse(stageNames.getOrDefault(stageId, stageId));
         String inStage = stay.filter(s -> s.stageId().equals(stageId)).map(s -> Formats.duration(
                 Duration.between(s.enteredAt(), clock.instant()), t)).orElse("");
         String responsible = deal == null ? "" : name(names, deal.path("ASSIGNED_BY_ID").asLong());
@@ -229,7 +252,7 @@ public class CardPage {
                 inn, number, channel, f.time(received), stage, inStage, responsible, claimText, dealerQuestions, items,
                 itemQuestions(asked, clicks, null, names, dealTasks, t), taskViews(dealTasks, names, t),
                 mailViews(sent, t), onecViews(exchange), history.of(new CardHistory.Sources(claim, stay,
-                        moves.ofDeal(dealId), dealTasks, asked, sent, exchange, clicks, names, stage), t),
+                        moves.ofDeal(dealId), dealTasks, asked, sent, exchange, clicks, names, stage, stageNames), t),
                 options(names), !sent.isEmpty(), deal != null);
     }
 

@@ -13,6 +13,9 @@ import ru.b24connector.testsupport.PortalWireMock;
 import java.time.Duration;
 import java.time.Instant;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
@@ -80,6 +83,34 @@ class CardHistoryTests {
         // still one portal call for the opening: the timeline comes from the service's tables
         portal.verify(1, postRequestedFor(urlPathEqualTo("/rest/batch")));
         portal.verify(1, postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/rest/.*")));
+    }
+
+    @Test
+    void stagesWithoutATitleInTheProcessFileShowThePortalsNamesReadInTheSameCall() {
+        // crm.status.list (crm/status/crm-status-list.md): STATUS_ID and NAME of each stage of DEAL_STAGE_3
+        String stages = "[{\"ID\":\"101\",\"ENTITY_ID\":\"DEAL_STAGE_3\",\"STATUS_ID\":\"C3:NEW\",\"NAME\":\"Новая\","
+                + "\"SORT\":\"10\",\"SYSTEM\":\"Y\",\"CATEGORY_ID\":\"3\"},"
+                + "{\"ID\":\"102\",\"ENTITY_ID\":\"DEAL_STAGE_3\",\"STATUS_ID\":\"C3:REVIEW\",\"NAME\":\"На рассмотрении\","
+                + "\"SORT\":\"20\",\"SYSTEM\":\"N\",\"CATEGORY_ID\":\"3\"}]";
+        var named = portal.stubFor(FramePortal.userBatch(FramePortal.MANAGER_TOKEN).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.cmd.stages", containing("DEAL_STAGE_3")))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(FramePortal.batch(java.util.Map.of("me", FramePortal.me(7, "Мария", "Иванова"),
+                                "admin", "false", "deal", FramePortal.deal(dealId, "Рекламация TS", "C3:PREPARATION", 7),
+                                "users", FramePortal.USERS, "rows", "[]", "stages", stages), java.util.Map.of()))));
+        try {
+            portal.resetRequests();
+            String html = given().contentType(ContentType.URLENC).body(FramePortal.cardForm(FramePortal.MANAGER_TOKEN, dealId))
+                    .post("/ui/card" + FramePortal.query("acme.bitrix24.ru", "ru")).then().statusCode(200).extract().asString();
+
+            String history = html.substring(html.indexOf("id=\"history\""), html.indexOf("</table>", html.indexOf("id=\"history\"")));
+            assertThat(history).contains("Вход в стадию «Новая»", "«Новая» → «На рассмотрении»")
+                    // a stage the portal did not name keeps its id
+                    .contains("«На рассмотрении» → «C3:DECISION»");
+            portal.verify(1, postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/rest/.*")));
+        } finally {
+            portal.removeStub(named);
+        }
     }
 
     private static String row(String table, String text) {
