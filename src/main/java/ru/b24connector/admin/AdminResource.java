@@ -59,8 +59,8 @@ public class AdminResource {
         try {
             wanted = Job.Status.valueOf(status.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("status", "one-of", "must be one of " + java.util.Arrays.toString(Job.Status.values())
-                    .replaceAll("[\\[\\]]", ""));
+            throw new InvalidInputException("status", "one-of", "must be one of " + java.util.Arrays.stream(Job.Status.values())
+                    .map(Enum::name).collect(java.util.stream.Collectors.joining(", ")));
         }
         if (limit < 1 || limit > 1000) {
             throw new InvalidInputException("limit", "range", "must be between 1 and 1000");

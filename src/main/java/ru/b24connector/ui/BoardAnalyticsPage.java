@@ -1,18 +1,15 @@
 package ru.b24connector.ui;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import ru.b24connector.analytics.BoardAnalytics;
 import ru.b24connector.portal.BatchResult;
-import ru.b24connector.portal.PortalClient;
 import ru.b24connector.portal.PortalCredentials;
 import ru.b24connector.process.DealStays;
 
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +50,7 @@ public class BoardAnalyticsPage {
         java.util.Set<Integer> categories = new java.util.TreeSet<>(stays.pipelines());
         report.stages().forEach(s -> categories.add(s.categoryId()));
         report.stuck().forEach(s -> categories.add(s.categoryId()));
-        Map<String, String> stageNames = stageNames(read, categories);
+        Map<String, String> stageNames = PortalStageNames.of(read, categories);
         String portalBase = credentials.installation().map(i -> i.domain() == null ? "" : "https://" + i.domain())
                 .orElse("");
 
@@ -135,19 +132,6 @@ public class BoardAnalyticsPage {
             default -> throw UiRefusal.badRequest("table must be one of " + TABLES);
         }
         return rows;
-    }
-
-    /** Stage names from the board's read ({@code stages<category>}: crm.status.list), by stage id. */
-    private static Map<String, String> stageNames(BatchResult read, java.util.Set<Integer> categories) {
-        Map<String, String> names = new LinkedHashMap<>();
-        for (int category : categories) {
-            if (read.succeeded("stages" + category)) {
-                for (JsonNode s : PortalClient.itemsOf(read.result("stages" + category))) {
-                    names.put(s.path("STATUS_ID").asText(), s.path("NAME").asText());
-                }
-            }
-        }
-        return names;
     }
 
     private String stageName(Map<String, String> names, int category, String stageId) {

@@ -91,10 +91,7 @@ public class BoardPage {
                     "select", List.of("ID", "TITLE", "STAGE_ID", "CATEGORY_ID", "ASSIGNED_BY_ID", "COMPANY_ID",
                             "DATE_CREATE"), "start", page * PortalClient.PAGE));
         }
-        for (int category : namedCategories()) {
-            batch.add("stages" + category, "crm.status.list", Map.of("filter",
-                    Map.of("ENTITY_ID", category == 0 ? "DEAL_STAGE" : "DEAL_STAGE_" + category)));
-        }
+        namedCategories().forEach(category -> PortalStageNames.ask(batch, category));
         return batch;
     }
 
@@ -106,14 +103,7 @@ public class BoardPage {
     }
 
     public BoardView build(BatchResult read, BoardView.Filters filters, Texts t) {
-        Map<String, String> stageNames = new LinkedHashMap<>();
-        for (int category : namedCategories()) {
-            if (read.succeeded("stages" + category)) {
-                for (JsonNode s : PortalClient.itemsOf(read.result("stages" + category))) {
-                    stageNames.put(s.path("STATUS_ID").asText(), s.path("NAME").asText());
-                }
-            }
-        }
+        Map<String, String> stageNames = PortalStageNames.of(read, namedCategories());
         List<JsonNode> deals = new ArrayList<>();
         for (int page = 0; page < DEAL_PAGES; page++) {
             if (read.succeeded("deals" + page)) {

@@ -9,6 +9,7 @@ import ru.b24connector.onec.OneCExchange;
 import ru.b24connector.onec.OneCExchangeQueries;
 import ru.b24connector.onec.OneCRecords;
 import ru.b24connector.portal.BatchResult;
+import ru.b24connector.portal.PortalBatch;
 import ru.b24connector.portal.PortalClient;
 import ru.b24connector.process.DealStays;
 import ru.b24connector.reclamation.ClaimQueries;
@@ -148,23 +149,11 @@ public class CardPage {
     }
 
     /**
-     * The command that names the stages of the deal's pipeline ({@code crm.status.list}, ENTITY_ID DEAL_STAGE or
-     * DEAL_STAGE_&lt;pipeline&gt;), when the service knows the pipeline: the timeline then shows stage names where the
-     * process file gives no titles. It rides in the card's one batch, so the opening stays one portal call.
+     * Asks, in the card's one batch, for the names of the stages of the deal's pipeline when the service knows it:
+     * the timeline then names stages the process file gives no title. The opening stays one portal call.
      */
-    Optional<Map<String, Object>> stagesCommand(long dealId) {
-        return stays.of(dealId).map(DealStays.Stay::categoryId)
-                .map(c -> Map.of("filter", Map.of("ENTITY_ID", c == 0 ? "DEAL_STAGE" : "DEAL_STAGE_" + c)));
-    }
-
-    private static Map<String, String> stageNames(JsonNode statuses) {
-        Map<String, String> names = new java.util.HashMap<>();
-        for (JsonNode s : PortalClient.itemsOf(statuses)) {
-            if (!s.path("NAME").asText("").isBlank()) {
-                names.put(s.path("STATUS_ID").asText(), s.path("NAME").asText());
-            }
-        }
-        return names;
+    void askStageNames(PortalBatch page, long dealId) {
+        stays.of(dealId).ifPresent(stay -> PortalStageNames.ask(page, stay.categoryId()));
     }
 
     /** Drops the deal's built cards (after an action on it). */
@@ -240,8 +229,8 @@ public class CardPage {
         }
         String stageId = deal != null ? deal.path("STAGE_ID").asText("") : stay.map(DealStays.Stay::stageId).orElse("");
         int category = deal != null ? deal.path("CATEGORY_ID").asInt(0) : stay.map(DealStays.Stay::categoryId).orElse(0);
-        Map<String, String> stageNames = read.filter(r -> r.succeeded("stages"))
-                .map(r -> stageNames(r.result("stages"))).orElse(Map.of());
+        Map<String, String> stageNames = read.map(r -> PortalStageNames.of(r,
+                stay.map(s -> List.of(s.categoryId())).orElse(List.of()))).orElse(Map.of());
         String stage = stageId.isEmpty() ? ""
                 : stays.stageTitle(category, stageId).orElse(stageNames.getOrDefault(stageId, stageId));
         String inStage = stay.filter(s -> s.stageId().equals(stageId)).map(s -> Formats.duration(

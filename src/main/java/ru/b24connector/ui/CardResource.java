@@ -86,7 +86,7 @@ public class CardResource {
                 .add("deal", "crm.deal.get", Map.of("id", dealId))
                 .add("users", "user.get", CardPage.usersCommand(cards.userIdsOf(dealId)))
                 .add("rows", "crm.deal.productrows.get", Map.of("id", dealId));
-        cards.stagesCommand(dealId).ifPresent(stages -> page.add("stages", "crm.status.list", stages));
+        cards.askStageNames(page, dealId);
         PlacementGate.PortalRead read = gate.open(request, "card:" + dealId, page);
         if (!read.result().succeeded("deal")) {
             throw UiRefusal.forbidden("user " + read.user().id() + " cannot open deal " + dealId);

@@ -93,11 +93,11 @@ class CardHistoryTests {
                 + "{\"ID\":\"102\",\"ENTITY_ID\":\"DEAL_STAGE_3\",\"STATUS_ID\":\"C3:REVIEW\",\"NAME\":\"На рассмотрении\","
                 + "\"SORT\":\"20\",\"SYSTEM\":\"N\",\"CATEGORY_ID\":\"3\"}]";
         var named = portal.stubFor(FramePortal.userBatch(FramePortal.MANAGER_TOKEN).atPriority(1)
-                .withRequestBody(matchingJsonPath("$.cmd.stages", containing("DEAL_STAGE_3")))
+                .withRequestBody(matchingJsonPath("$.cmd.stages3", containing("DEAL_STAGE_3")))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody(FramePortal.batch(java.util.Map.of("me", FramePortal.me(7, "Мария", "Иванова"),
                                 "admin", "false", "deal", FramePortal.deal(dealId, "Рекламация TS", "C3:PREPARATION", 7),
-                                "users", FramePortal.USERS, "rows", "[]", "stages", stages), java.util.Map.of()))));
+                                "users", FramePortal.USERS, "rows", "[]", "stages3", stages), java.util.Map.of()))));
         try {
             portal.resetRequests();
             String html = given().contentType(ContentType.URLENC).body(FramePortal.cardForm(FramePortal.MANAGER_TOKEN, dealId))
