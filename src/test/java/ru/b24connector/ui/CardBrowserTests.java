@@ -187,6 +187,7 @@ class CardBrowserTests {
     @Test
     void theCardsTimelineShowsMovesByAPersonTheServiceAnd1C() throws IOException {
         CardHistoryTests.moves(dealId, java.time.Instant.now());
+        var named = CardHistoryTests.stubStageNames(portal, dealId);
         browser.manage().window().setSize(new Dimension(1000, 3000));
         framed("/crm/deal/details/" + dealId + "/h", "/ui/card", FramePortal.MANAGER_TOKEN, "CRM_DEAL_DETAIL_TAB",
                 "{\"ID\":\"" + dealId + "\"}", "_self");
@@ -196,7 +197,8 @@ class CardBrowserTests {
         WebElement history = browser.findElement(By.id("history"));
         assertThat(history.getText()).contains("Мария Иванова", "правило процесса", "статус 1С «На рассмотрении»",
                 "возврат: не заполнены обязательные поля: Контакт", "Сервис (приём претензий)",
-                "Получен ответ от Олег Смирнов");
+                "Получен ответ от Олег Смирнов", "«Новая» → «На рассмотрении»");
+        portal.removeStub(named);
         java.io.File shot = browser.findElement(By.id("h-history")).findElement(By.xpath("..")).getScreenshotAs(
                 org.openqa.selenium.OutputType.FILE);
         java.nio.file.Files.copy(shot.toPath(), HeadlessChromium.SHOTS.resolve("card-history.png"),

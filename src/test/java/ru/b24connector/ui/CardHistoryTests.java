@@ -1,6 +1,7 @@
 package ru.b24connector.ui;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -85,19 +86,27 @@ class CardHistoryTests {
         portal.verify(1, postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/rest/.*")));
     }
 
-    @Test
-    void stagesWithoutATitleInTheProcessFileShowThePortalsNamesReadInTheSameCall() {
-        // crm.status.list (crm/status/crm-status-list.md): STATUS_ID and NAME of each stage of DEAL_STAGE_3
+    /**
+     * The manager's card batch answered with the names of pipeline 3's stages, as crm.status.list gives them
+     * (crm/status/crm-status-list.md: ID, ENTITY_ID, STATUS_ID, NAME, SORT, SYSTEM, CATEGORY_ID as strings);
+     * C3:DECISION is left unnamed. Matched only when the card asks for them (ENTITY_ID DEAL_STAGE_3).
+     */
+    static StubMapping stubStageNames(WireMockServer portal, long dealId) {
         String stages = "[{\"ID\":\"101\",\"ENTITY_ID\":\"DEAL_STAGE_3\",\"STATUS_ID\":\"C3:NEW\",\"NAME\":\"Новая\","
                 + "\"SORT\":\"10\",\"SYSTEM\":\"Y\",\"CATEGORY_ID\":\"3\"},"
                 + "{\"ID\":\"102\",\"ENTITY_ID\":\"DEAL_STAGE_3\",\"STATUS_ID\":\"C3:REVIEW\",\"NAME\":\"На рассмотрении\","
                 + "\"SORT\":\"20\",\"SYSTEM\":\"N\",\"CATEGORY_ID\":\"3\"}]";
-        var named = portal.stubFor(FramePortal.userBatch(FramePortal.MANAGER_TOKEN).atPriority(1)
+        return portal.stubFor(FramePortal.userBatch(FramePortal.MANAGER_TOKEN).atPriority(1)
                 .withRequestBody(matchingJsonPath("$.cmd.stages3", containing("DEAL_STAGE_3")))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody(FramePortal.batch(java.util.Map.of("me", FramePortal.me(7, "Мария", "Иванова"),
                                 "admin", "false", "deal", FramePortal.deal(dealId, "Рекламация TS", "C3:PREPARATION", 7),
                                 "users", FramePortal.USERS, "rows", "[]", "stages3", stages), java.util.Map.of()))));
+    }
+
+    @Test
+    void stagesWithoutATitleInTheProcessFileShowThePortalsNamesReadInTheSameCall() {
+        StubMapping named = stubStageNames(portal, dealId);
         try {
             portal.resetRequests();
             String html = given().contentType(ContentType.URLENC).body(FramePortal.cardForm(FramePortal.MANAGER_TOKEN, dealId))
