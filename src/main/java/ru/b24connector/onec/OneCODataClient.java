@@ -105,8 +105,9 @@ public class OneCODataClient {
 
     /** Built at the first request: building one loads the JDK's trust store, which a start need not wait for. */
     private static final class Http {
-        static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        // HTTP/1.1 as 1C's web-server extension (Apache, IIS) serves it: no h2c upgrade on the first request
+        static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     public boolean configured() {
@@ -217,16 +218,7 @@ public class OneCODataClient {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
         String what = method + " " + (resource.isEmpty() ? "/" : resource);
-        HttpResponse<byte[]> response;
-        try {
-            response = Http.CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new Unavailable("1C not reachable (" + what + "): " + (e.getMessage() == null ? e.getClass().getSimpleName()
-                    : e.getMessage()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unavailable("interrupted", e);
-        }
+        HttpResponse<byte[]> response = exchange(request.build(), what);
         String text = OneCJson.text(response.body(), response.headers().firstValue("Content-Type").orElse(null));
         int status = response.statusCode();
         if (status < 400) {
@@ -245,6 +237,36 @@ public class OneCODataClient {
             Log.error(failure.getMessage());
         }
         throw failure;
+    }
+
+    /**
+     * Sends once more at once when the connection broke before any answer: the web server in front of 1C closes an
+     * idle keep-alive connection (Apache's {@code KeepAliveTimeout} is 5 s) and a request sent on it in that moment
+     * is lost. The JDK resends only GETs itself; every request here may be repeated (reads, {@code SelectChanges} and
+     * {@code NotifyChangesReceived} of the same message, a PATCH of the same values). A timeout or a refused
+     * connection is not resent: 1C is slow or away, and the caller waits for it.
+     */
+    private static HttpResponse<byte[]> exchange(HttpRequest request, String what) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (java.net.http.HttpTimeoutException | java.net.ConnectException e) {
+                throw unreachable(what, e);
+            } catch (IOException e) {
+                if (attempt > 1) {
+                    throw unreachable(what, e);
+                }
+                Log.debugf("1C's connection broke before an answer to %s (%s); sent once more", what, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Unavailable("interrupted", e);
+            }
+        }
+    }
+
+    private static Unavailable unreachable(String what, IOException e) {
+        return new Unavailable("1C not reachable (" + what + "): "
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     }
 
     /**

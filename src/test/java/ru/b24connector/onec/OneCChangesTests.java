@@ -135,7 +135,7 @@ class OneCChangesTests {
 
         OneCPull.Report first = pull.runOnce();
         worker.runDue();
-        assertThat(first.sets().get(PLAN).complete()).isTrue();
+        assertThat(first.sets().get(PLAN).complete()).as("message 1 read whole: %s", first.sets().get(PLAN).error()).isTrue();
         assertThat(FakeCrm.created("crm.deal.add")).isEqualTo(1);
         assertThat(db.registeredChanges()).as("message 1 acknowledged").isZero();
 
@@ -161,6 +161,35 @@ class OneCChangesTests {
         assertThat(pendingRows()).isZero();
         onec.verify(postRequestedFor(urlPathEqualTo(OneCWireMock.ROOT + "NotifyChangesReceived"))
                 .withQueryParam("MessageNo", equalTo("2")));
+    }
+
+    @Test
+    @DisplayName("A connection closed as SelectChanges went out is sent once more at once; a second break waits for the next run")
+    void aConnectionClosedUnderARequestIsSentOnceMore() {
+        db.exchangePlan(PLAN, "9e0b7c1a-7d4e-11ee-b962-0242ac120002", "B24", DOC_SET, CP_SET);
+        plan.useInTests("ОбменСB24Connector");
+        String doc = ref();
+        db.put(DOC_SET, document(doc, cp, "РК-07151", daysAgo(2), "НаРассмотрении"));
+        // Apache closes an idle keep-alive connection (KeepAliveTimeout) just as the POST goes out on it
+        String selectChanges = OneCWireMock.ROOT + "SelectChanges";
+        onec.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(selectChanges)).atPriority(1)
+                .inScenario("keep-alive").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER))
+                .willSetStateTo("reconnected"));
+
+        OneCPull.SetReport once = pull.runOnce().sets().get(PLAN);
+        assertThat(once.complete()).as("read in the same run: %s", once.error()).isTrue();
+        assertThat(db.registeredChanges()).isZero();
+        onec.verify(2, postRequestedFor(urlPathEqualTo(selectChanges)).withQueryParam("MessageNo", equalTo("1")));
+
+        db.change(DOC_SET, doc, Map.of("Статус", "Решено"));
+        onec.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(selectChanges)).atPriority(1)
+                .willReturn(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
+        OneCPull.SetReport broken = pull.runOnce().sets().get(PLAN);
+        assertThat(broken.complete()).isFalse();
+        assertThat(broken.error()).contains("1C not reachable");
+        assertThat(db.registeredChanges()).as("kept by 1C for the next run").isEqualTo(1);
+        onec.verify(2, postRequestedFor(urlPathEqualTo(selectChanges)).withQueryParam("MessageNo", equalTo("2")));
     }
 
     @Test
