@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import ru.b24connector.jobs.JobWorker;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import ru.b24connector.portal.BatchResult;
@@ -16,7 +14,6 @@ import ru.b24connector.portal.PortalException;
 
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,10 +37,6 @@ public class CompanyContactResolver {
 
     /** Marks what the service created, so a retry finds it by ORIGIN_ID. */
     static final String ORIGINATOR = "b24connector";
-    /** Short, renewed at every job heartbeat while its call is alive: a dead worker's leases free in a minute. */
-    private static final Duration LEASE = Duration.ofSeconds(60);
-    /** Lease owners (calls) alive in this replica. */
-    private final Set<String> liveOwners = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A dealer as a claim or a robot names it. Phone in E.164 (see {@link Phones}). */
     public record Party(String companyTitle, String inn, String kpp, String contactName, String email, String phone) {
@@ -67,6 +60,9 @@ public class CompanyContactResolver {
 
     @Inject
     PortalClient portal;
+
+    @Inject
+    DealerLeases leases;
 
     @Inject
     EntityManager em;
@@ -101,11 +97,11 @@ public class CompanyContactResolver {
     private Resolution resolve(List<Party> parties, boolean mayExistFromEarlierAttempt, int atLeast) {
         // one owner per call, not per bean: worker threads of one replica must exclude each other too
         String owner = UUID.randomUUID().toString();
-        liveOwners.add(owner);
+        leases.began(owner);
         try {
             return resolve(parties, mayExistFromEarlierAttempt, atLeast, owner);
         } finally {
-            liveOwners.remove(owner); // if the release failed (database down), the lease runs out by itself
+            leases.ended(owner);
         }
     }
 
@@ -117,22 +113,26 @@ public class CompanyContactResolver {
         Set<String> created = new HashSet<>();
         BudgetRoom room = newDealerRoom();
         int fit = Math.max(atLeast, room.items());
-        for (Party p : parties) {
-            if (resolved.containsKey(p.inn()) || unknown.containsKey(p.inn()) || busy.contains(p.inn())) {
-                continue;
-            }
-            if (unknown.size() >= fit) {
-                noRoom.add(p.inn());
-            } else if (lease(p.inn(), owner)) {
-                unknown.put(p.inn(), p);
-            } else {
-                busy.add(p.inn());
-            }
-        }
-        if (unknown.isEmpty()) {
-            return new Resolution(resolved, busy, noRoom, room, created);
-        }
+        Set<String> tried = new HashSet<>();
         try {
+            for (Party p : parties) {
+                if (resolved.containsKey(p.inn()) || unknown.containsKey(p.inn()) || busy.contains(p.inn())) {
+                    continue;
+                }
+                if (unknown.size() >= fit) {
+                    noRoom.add(p.inn());
+                    continue;
+                }
+                tried.add(p.inn()); // before asking: a lease whose answer the database lost is released too
+                if (leases.take(p.inn(), owner)) {
+                    unknown.put(p.inn(), p);
+                } else {
+                    busy.add(p.inn());
+                }
+            }
+            if (unknown.isEmpty()) {
+                return new Resolution(resolved, busy, noRoom, room, created);
+            }
             Map<String, Long> companies = new HashMap<>();
             Map<String, Long> contacts = new HashMap<>();
             try {
@@ -161,7 +161,7 @@ public class CompanyContactResolver {
                 }
             }
         } finally {
-            release(unknown.keySet(), owner);
+            leases.release(tried, owner);
         }
         return new Resolution(resolved, busy, noRoom, room, created);
     }
@@ -324,42 +324,6 @@ public class CompanyContactResolver {
             }
             return known;
         });
-    }
-
-    /** Renews the leases of the calls alive in this replica (they may wait long for the portal's limits). */
-    void renewLeases(@Observes JobWorker.Heartbeat beat) {
-        if (liveOwners.isEmpty()) {
-            return;
-        }
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                        "UPDATE dealer_lease SET until = ?1 WHERE owner IN (?2)")
-                .setParameter(1, Timestamp.from(clock.instant().plus(LEASE)))
-                .setParameter(2, new ArrayList<>(liveOwners)).executeUpdate());
-    }
-
-    /** Takes the INN for this caller unless another holds an unexpired lease on it. */
-    private boolean lease(String inn, String owner) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Timestamp now = Timestamp.from(clock.instant());
-            Timestamp until = Timestamp.from(clock.instant().plus(LEASE));
-            em.createNativeQuery("""
-                            INSERT INTO dealer_lease (inn, owner, until) VALUES (?1, ?2, ?3)
-                            ON DUPLICATE KEY UPDATE owner = IF(until < ?4, VALUES(owner), owner),
-                                                    until = IF(until < ?4, VALUES(until), until)""")
-                    .setParameter(1, inn).setParameter(2, owner).setParameter(3, until).setParameter(4, now)
-                    .executeUpdate();
-            Object holder = em.createNativeQuery("SELECT owner FROM dealer_lease WHERE inn = ?1").setParameter(1, inn)
-                    .getSingleResult();
-            return owner.equals(holder);
-        });
-    }
-
-    private void release(java.util.Collection<String> inns, String owner) {
-        if (!inns.isEmpty()) {
-            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                            "DELETE FROM dealer_lease WHERE owner = ?1 AND inn IN (?2)")
-                    .setParameter(1, owner).setParameter(2, new ArrayList<>(inns)).executeUpdate());
-        }
     }
 
     private void remember(Party p, CompanyContact ids) {
