@@ -7,13 +7,14 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import ru.b24connector.jobs.JobWorker;
+import ru.b24connector.jobs.MissedReleases;
 
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,8 +31,8 @@ class DealerLeases {
 
     /** Lease owners (calls) alive in this replica. */
     private final Set<String> liveOwners = ConcurrentHashMap.newKeySet();
-    /** Leases of ended calls whose release failed: owner → INNs. */
-    private final Map<String, Set<String>> missedReleases = new ConcurrentHashMap<>();
+    @Inject
+    MissedReleases missed;
 
     @Inject
     EntityManager em;
@@ -41,7 +42,7 @@ class DealerLeases {
 
     /** A call begins: its leases are renewed with the heartbeat until {@link #ended}. */
     void began(String owner) {
-        releaseMissed();
+        missed.retry();
         liveOwners.add(owner);
     }
 
@@ -71,36 +72,18 @@ class DealerLeases {
 
     /**
      * Releases the caller's leases (another's lease on one of the INNs stays). A release the database misses does
-     * not fail the caller, whose work is done: it is tried again by the next call and at every heartbeat.
+     * not fail the caller, whose work is done: it is made when the database answers (see {@link MissedReleases}).
      */
     void release(Collection<String> inns, String owner) {
-        if (inns.isEmpty()) {
-            return;
+        if (!inns.isEmpty()) {
+            List<String> leased = List.copyOf(inns);
+            // only this owner's rows are deleted: made late, the release never touches another caller's lease
+            missed.release("dealer leases of " + owner, clock.instant().plus(LEASE), () -> delete(owner, leased));
         }
-        try {
-            delete(owner, inns);
-        } catch (RuntimeException e) {
-            missedReleases.put(owner, Set.copyOf(inns));
-            Log.debugf("Dealer leases of %s not released now, released when the database answers: %s", owner, e);
-        }
-    }
-
-    /** The leases whose release was missed, released now if the database answers; false if some still wait. */
-    boolean releaseMissed() {
-        for (Map.Entry<String, Set<String>> missed : missedReleases.entrySet()) {
-            try {
-                delete(missed.getKey(), missed.getValue());
-                missedReleases.remove(missed.getKey());
-            } catch (RuntimeException e) {
-                return false; // still away: the next call or heartbeat tries again
-            }
-        }
-        return true;
     }
 
     /** Renews the leases of the calls alive in this replica (they may wait long for the portal's limits). */
     void renew(@Observes JobWorker.Heartbeat beat) {
-        releaseMissed();
         if (liveOwners.isEmpty()) {
             return;
         }

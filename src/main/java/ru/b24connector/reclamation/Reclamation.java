@@ -45,6 +45,10 @@ public class Reclamation {
     @Column(name = "claimed_until")
     public Instant claimedUntil;
 
+    /** The token of the group that holds it: only that group lets it go. */
+    @Column(name = "claim_group")
+    public String claimGroup;
+
     /** How often a group took it; past the first, earlier attempts may have created portal records. */
     public int claims;
 

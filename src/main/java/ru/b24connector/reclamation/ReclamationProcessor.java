@@ -1,14 +1,12 @@
 package ru.b24connector.reclamation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import ru.b24connector.jobs.Job;
 import ru.b24connector.jobs.JobDeferred;
-import ru.b24connector.jobs.JobQueue;
 import ru.b24connector.jobs.JobHandler;
 import ru.b24connector.portal.BatchResult;
 import ru.b24connector.portal.BudgetRoom;
@@ -16,9 +14,7 @@ import ru.b24connector.portal.PortalBatch;
 import ru.b24connector.portal.PortalClient;
 import ru.b24connector.portal.PortalException;
 
-import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,15 +35,6 @@ import java.util.Set;
 @ApplicationScoped
 public class ReclamationProcessor implements JobHandler {
 
-    /** How long a group holds its claims; renewed at every job heartbeat, so a dead worker's group frees in a minute. */
-    private static final Duration HOLD = Duration.ofSeconds(60);
-    /** Claims held by groups alive in this replica. */
-    private final java.util.Set<Long> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /**
-     * How soon a claim looks again when another worker holds what it needs (its dealer, or the claim itself in a
-     * group); a group that lets its claims go moves their jobs up anyway, this is for when it could not.
-     */
-    private static final Duration SHORTLY = Duration.ofSeconds(3);
     /** Deal, product rows and comment of one claim. */
     private static final int COMMANDS_PER_CLAIM = 3;
     private static final String[] DEAL_METHODS = {"crm.deal.add", "crm.deal.productrows.set", "crm.timeline.comment.add"};
@@ -74,7 +61,7 @@ public class ReclamationProcessor implements JobHandler {
     com.fasterxml.jackson.databind.ObjectMapper json;
 
     @Inject
-    JobQueue jobs;
+    ClaimGroups groups;
 
     @Inject
     Clock clock;
@@ -96,18 +83,16 @@ public class ReclamationProcessor implements JobHandler {
         if (room.items() == 0) {
             throw new JobDeferred(room.freeAt(), "waiting for the portal's time budget of " + String.join(", ", DEAL_METHODS));
         }
-        List<Reclamation> group = claimGroup(id, Math.min(config.groupSize(), room.items()),
+        List<Reclamation> group = groups.claim(id, Math.min(config.groupSize(), room.items()),
                 resolver.newDealerRoom().items());
         if (group.isEmpty()) {
             return; // already in the CRM
         }
         Map<Long, Instant> waiting = new HashMap<>();
-        group.forEach(r -> held.add(r.id));
         try {
             process(group, waiting);
         } finally {
-            group.forEach(r -> held.remove(r.id)); // if the release fails (database down), the hold runs out by itself
-            release(group, waiting, id);
+            groups.letGo(group, waiting, id);
         }
         Reclamation own = QuarkusTransaction.requiringNew().call(() -> em.find(Reclamation.class, id));
         if (own.status != Reclamation.Status.IN_CRM) {
@@ -116,60 +101,6 @@ public class ReclamationProcessor implements JobHandler {
             }
             throw new IllegalStateException("reclamation " + id + " not completely in the CRM yet: " + own.lastError);
         }
-    }
-
-    /**
-     * Takes this claim and up to size-1 other waiting ones, in the order they came while the dealer lookups have
-     * room for a whole group; else those of known dealers first (they need no lookups), and claims of new dealers
-     * only while the lookups have some room. Empty when this one is done already.
-     */
-    private List<Reclamation> claimGroup(long id, int size, int newDealersFit) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Timestamp now = Timestamp.from(clock.instant());
-            @SuppressWarnings("unchecked")
-            List<Number> own = em.createNativeQuery("SELECT id FROM reclamation WHERE id = ?1 AND status = 'ACCEPTED' "
-                            + "AND (claimed_until IS NULL OR claimed_until < ?2) FOR UPDATE SKIP LOCKED")
-                    .setParameter(1, id).setParameter(2, now).getResultList();
-            if (own.isEmpty()) {
-                Reclamation r = em.find(Reclamation.class, id);
-                if (r == null || r.status == Reclamation.Status.IN_CRM) {
-                    return List.<Reclamation>of();
-                }
-                // the group that holds it moves this job up when it lets the claim go
-                Instant held = r.claimedUntil == null ? clock.instant() : r.claimedUntil;
-                throw new JobDeferred(min(held, clock.instant().plus(SHORTLY)), "in a group of another worker");
-            }
-            List<Number> others;
-            if (newDealersFit >= size) {
-                others = pending("", now, id, size - 1);
-            } else {
-                others = new ArrayList<>(pending("AND inn IN (SELECT inn FROM dealer_party)", now, id, size - 1));
-                if (newDealersFit > 0 && others.size() < size - 1) {
-                    others.addAll(pending("AND inn NOT IN (SELECT inn FROM dealer_party)", now, id, size - 1 - others.size()));
-                }
-            }
-            List<Reclamation> group = new ArrayList<>();
-            for (Number n : own.size() == 1 ? concat(own, others) : others) {
-                Reclamation r = em.find(Reclamation.class, n.longValue());
-                r.claimedUntil = clock.instant().plus(HOLD);
-                r.claims++;
-                group.add(r);
-            }
-            em.flush();
-            group.forEach(em::detach);
-            return group;
-        });
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Number> pending(String dealerFilter, Timestamp now, long except, int limit) {
-        if (limit <= 0) {
-            return List.of();
-        }
-        return em.createNativeQuery("SELECT id FROM reclamation WHERE status = 'ACCEPTED' "
-                        + "AND (claimed_until IS NULL OR claimed_until < ?1) AND id <> ?2 " + dealerFilter
-                        + " ORDER BY status, claimed_until, id LIMIT ?3 FOR UPDATE SKIP LOCKED")
-                .setParameter(1, now).setParameter(2, except).setParameter(3, limit).getResultList();
     }
 
     /** Puts the group into the CRM; claims that have to wait are added to {@code waiting} with when to look again. */
@@ -199,7 +130,7 @@ public class ReclamationProcessor implements JobHandler {
             CompanyContactResolver.CompanyContact ids = resolution.dealers().get(r.inn);
             if (ids == null) {
                 if (resolution.busy().contains(r.inn)) {
-                    leaveWaiting(r, waiting, clock.instant().plus(SHORTLY), "the dealer is being created by another worker");
+                    leaveWaiting(r, waiting, clock.instant().plus(ClaimGroups.SHORTLY), "the dealer is being created by another worker");
                 } else if (resolution.noRoom().contains(r.inn)) {
                     leaveWaiting(r, waiting, resolution.room().freeAt(),
                             "waiting for the portal's time budget to look the new dealer up");
@@ -360,43 +291,5 @@ public class ReclamationProcessor implements JobHandler {
             }
             row.updatedAt = clock.instant();
         });
-    }
-
-    /**
-     * Lets the group's claims go. The jobs of the other claims that have to wait were deferred while this group held
-     * them: they are moved up to when their wait is over, so no claim waits longer than its budget or dealer does.
-     */
-    private void release(List<Reclamation> group, Map<Long, Instant> waiting, long own) {
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                        "UPDATE reclamation SET claimed_until = NULL WHERE id IN (?1)")
-                .setParameter(1, group.stream().map(r -> r.id).toList()).executeUpdate());
-        Map<Instant, List<String>> byTime = new HashMap<>();
-        waiting.forEach((id, at) -> {
-            if (id != own) {
-                byTime.computeIfAbsent(at, k -> new ArrayList<>()).add(ReclamationService.jobKey(id));
-            }
-        });
-        byTime.forEach((at, keys) -> jobs.runBy(ReclamationService.JOB, keys, at));
-    }
-
-    /** Renews the hold of the groups alive in this replica (a group may wait long for the portal's limits). */
-    void renewHolds(@jakarta.enterprise.event.Observes ru.b24connector.jobs.JobWorker.Heartbeat beat) {
-        if (held.isEmpty()) {
-            return;
-        }
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                        "UPDATE reclamation SET claimed_until = ?1 WHERE id IN (?2) AND claimed_until IS NOT NULL")
-                .setParameter(1, Timestamp.from(clock.instant().plus(HOLD)))
-                .setParameter(2, new ArrayList<>(held)).executeUpdate());
-    }
-
-    private static Instant min(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
-    }
-
-    private static List<Number> concat(List<Number> a, List<Number> b) {
-        List<Number> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 }

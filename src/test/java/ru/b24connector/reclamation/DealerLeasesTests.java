@@ -36,6 +36,9 @@ class DealerLeasesTests {
     @Inject
     DatabaseProbe probe;
 
+    @Inject
+    ru.b24connector.jobs.MissedReleases missed;
+
     private Path frozen;
 
     @AfterEach
@@ -62,13 +65,13 @@ class DealerLeasesTests {
         assertThatCode(() -> leases.release(List.of(inn), "call-a")).as("the caller's work is done: no failure")
                 .doesNotThrowAnyException();
         leases.ended("call-a");
-        assertThat(leases.releaseMissed()).as("the database is still frozen").isFalse();
+        assertThat(missed.retry()).as("the database is still frozen").isFalse();
         MariaDbKiller.thaw(frozen);
         frozen = null;
 
         // the heartbeat (every 10 s) or the next call releases it; the lease itself would run a minute
         Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
-                .until(leases::releaseMissed);
+                .until(missed::retry);
         assertThat(leases.take(inn, "call-b")).as("free long before the lease's minute").isTrue();
         leases.release(List.of(inn), "call-b");
     }
