@@ -128,10 +128,7 @@ class OneCChangesTests {
     @Test
     @DisplayName("An exchange plan's message carries a change made a month later; it is acknowledged only once stored (17.4.13.3)")
     void anExchangePlanCarriesEveryChangeAndIsAcknowledgedAfterStoring() {
-        db.exchangePlan(PLAN, "9e0b7c1a-7d4e-11ee-b962-0242ac120002", "B24", DOC_SET, CP_SET);
-        plan.useInTests("ОбменСB24Connector");
-        String doc = ref();
-        db.put(DOC_SET, document(doc, cp, "РК-07101", daysAgo(40), "НаРассмотрении"));
+        String doc = documentUnderPlan("РК-07101", daysAgo(40));
 
         OneCPull.Report first = pull.runOnce();
         worker.runDue();
@@ -166,10 +163,7 @@ class OneCChangesTests {
     @Test
     @DisplayName("A connection closed as SelectChanges went out is sent once more at once; a second break waits for the next run")
     void aConnectionClosedUnderARequestIsSentOnceMore() {
-        db.exchangePlan(PLAN, "9e0b7c1a-7d4e-11ee-b962-0242ac120002", "B24", DOC_SET, CP_SET);
-        plan.useInTests("ОбменСB24Connector");
-        String doc = ref();
-        db.put(DOC_SET, document(doc, cp, "РК-07151", daysAgo(2), "НаРассмотрении"));
+        String doc = documentUnderPlan("РК-07151", daysAgo(2));
         // Apache closes an idle keep-alive connection (KeepAliveTimeout) just as the POST goes out on it
         String selectChanges = OneCWireMock.ROOT + "SelectChanges";
         onec.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(selectChanges)).atPriority(1)
@@ -301,6 +295,15 @@ class OneCChangesTests {
         assertThat(metadataCheck.check()).singleElement().asString()
                 .contains("Catalog_Контрагенты has no field ЮридическоеФизическоеЛицо")
                 .contains("ONEC_COUNTERPARTY_FIELDS_LEGAL_FORM");
+    }
+
+    /** The service's node of an exchange plan of documents and counterparties, and a document registered in it. */
+    private String documentUnderPlan(String number, String date) {
+        db.exchangePlan(PLAN, "9e0b7c1a-7d4e-11ee-b962-0242ac120002", "B24", DOC_SET, CP_SET);
+        plan.useInTests("ОбменСB24Connector");
+        String doc = ref();
+        db.put(DOC_SET, document(doc, cp, number, date, "НаРассмотрении"));
+        return doc;
     }
 
     private long pendingRows() {

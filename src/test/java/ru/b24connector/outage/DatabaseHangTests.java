@@ -41,13 +41,8 @@ class DatabaseHangTests {
 
     @AfterEach
     void thaw() throws Exception {
-        if (frozen != null) {
-            MariaDbKiller.thaw(frozen);
-            frozen = null;
-        }
-        for (int i = 0; i < 20 && !probe.runOnce(); i++) {
-            Thread.sleep(250);
-        }
+        MariaDbKiller.thawAndAwait(frozen, probe::runOnce);
+        frozen = null;
     }
 
     @Test

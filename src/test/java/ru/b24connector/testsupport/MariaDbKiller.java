@@ -37,6 +37,19 @@ public final class MariaDbKiller {
         signal(dataDir, "-CONT");
     }
 
+    /**
+     * After a test that froze the database: thaws it if {@code frozen} is set, then waits (up to 5 s) until the
+     * service's own probe finds it up again, so the next test starts with the database known up.
+     */
+    public static void thawAndAwait(Path frozen, java.util.function.BooleanSupplier probe) throws Exception {
+        if (frozen != null) {
+            thaw(frozen);
+        }
+        for (int i = 0; i < 20 && !probe.getAsBoolean(); i++) {
+            Thread.sleep(250);
+        }
+    }
+
     private static void signal(Path dataDir, String signal) throws Exception {
         for (ProcessHandle p : servers(dataDir)) {
             Process kill = new ProcessBuilder("kill", signal, String.valueOf(p.pid())).inheritIO().start();
