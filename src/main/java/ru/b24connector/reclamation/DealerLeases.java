@@ -1,6 +1,5 @@
 package ru.b24connector.reclamation;
 
-import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -31,6 +30,7 @@ class DealerLeases {
 
     /** Lease owners (calls) alive in this replica. */
     private final Set<String> liveOwners = ConcurrentHashMap.newKeySet();
+
     @Inject
     MissedReleases missed;
 
