@@ -8,8 +8,14 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -23,7 +29,7 @@ public final class Outages {
 
     /** The dependency whose outage stopped the work, if that is what {@code failure} says. */
     public static Optional<Dependency> of(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : causesAndSuppressed(failure)) {
             if (t instanceof DependencyDown down) {
                 return Optional.of(down.dependency());
             }
@@ -35,6 +41,32 @@ public final class Outages {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * {@code failure}, its causes and what they suppressed, outermost first. Narayana reports why a commit failed
+     * only as suppressed exceptions of its {@code RollbackException} or {@code HeuristicMixedException} (its
+     * "deferred throwables"), never as their cause: a COMMIT the frozen database never answered is found there.
+     */
+    static List<Throwable> causesAndSuppressed(Throwable failure) {
+        List<Throwable> seen = new ArrayList<>();
+        Set<Throwable> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Throwable> next = new ArrayDeque<>();
+        if (failure != null) {
+            next.add(failure);
+        }
+        while (!next.isEmpty() && seen.size() < 64) {
+            Throwable t = next.poll();
+            if (!visited.add(t)) {
+                continue;
+            }
+            seen.add(t);
+            if (t.getCause() != null) {
+                next.add(t.getCause());
+            }
+            next.addAll(List.of(t.getSuppressed()));
+        }
+        return seen;
     }
 
     /** Whether {@code failure} (anywhere in its cause chain) is the database being unreachable. */
@@ -69,7 +101,7 @@ public final class Outages {
 
     /** SMTP could not be reached, or answered with a transient (4xx) reply such as 421 "service not available". */
     public static boolean smtpUnavailable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : causesAndSuppressed(failure)) {
             if (t instanceof ConnectException || t instanceof SocketException || t instanceof SocketTimeoutException
                     || t instanceof ClosedChannelException || t instanceof TimeoutException) {
                 return true;

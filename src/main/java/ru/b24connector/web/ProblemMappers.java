@@ -79,8 +79,9 @@ public class ProblemMappers {
         return Problem.of(status, title, detail).toResponse();
     }
 
+    /** Checked exceptions too: a failed commit can surface as a bare {@code RollbackException}. */
     @ServerExceptionMapper
-    public jakarta.ws.rs.core.Response onUnexpected(RuntimeException e, jakarta.ws.rs.core.UriInfo uri) {
+    public jakarta.ws.rs.core.Response onUnexpected(Exception e, jakarta.ws.rs.core.UriInfo uri) {
         if (Outages.databaseDown(e)) {
             // nothing was stored (the transaction did not commit): the sender keeps it and sends it again later.
             // One WARN per outage (DependencyState); the requests refused meanwhile are not news.

@@ -1,5 +1,6 @@
 package ru.b24connector.outage;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -8,6 +9,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import ru.b24connector.bench.IntakeBurst;
+import ru.b24connector.testsupport.FreezeAtCommit;
 import ru.b24connector.testsupport.MariaDbKiller;
 import ru.b24connector.testsupport.MariaDbResource;
 import ru.b24connector.testsupport.PortalWireMock;
@@ -36,6 +38,9 @@ class DatabaseHangTests {
 
     @Inject
     DatabaseProbe probe;
+
+    @Inject
+    jakarta.persistence.EntityManager em;
 
     private Path frozen;
 
@@ -93,16 +98,47 @@ class DatabaseHangTests {
         given().get("/q/health/ready").then().statusCode(200);
     }
 
+    /**
+     * A COMMIT sent just before the database froze gets no answer; whether it took effect is unknown. The sender is
+     * told to send again (503, as for any outage, never a 500), and the repeat finds the claim if the COMMIT did land.
+     */
+    @Test
+    void aClaimWhoseCommitGetsNoAnswerIsAnsweredAsAnOutageAndItsRepeatIsStoredOnce() throws Exception {
+        String claimId = claimId("COMMIT-1");
+        FreezeAtCommit.arm(claimId, Path.of(MariaDbResource.dataDir()));
+        frozen = Path.of(MariaDbResource.dataDir());
+        long start = System.nanoTime();
+        Response lost = intake("COMMIT-1");
+        assertThat(FreezeAtCommit.fired()).as("the database froze between the claim's INSERT and its COMMIT").isTrue();
+        assertThat(lost.statusCode()).as("not a 500: the database did not answer, " + lost.asString()).isEqualTo(503);
+        assertThat(lost.header("Retry-After")).isEqualTo("10");
+        assertThat(lost.contentType()).contains("application/problem+json");
+        assertThat(millisSince(start)).as("answer time").isLessThan(ANSWER_BOUND_MILLIS);
+
+        MariaDbKiller.thawAndAwait(frozen, probe::runOnce);
+        frozen = null;
+        assertThat(intake("COMMIT-1").statusCode()).as("the repeat: stored now (202) or found (200)").isIn(200, 202);
+        assertThat(intake("COMMIT-1").statusCode()).as("and a repeat of that").isEqualTo(200);
+        Number rows = QuarkusTransaction.requiringNew().call(() -> (Number) em.createNativeQuery(
+                "SELECT COUNT(*) FROM reclamation WHERE dealer_claim_id = ?1").setParameter(1, claimId).getSingleResult());
+        assertThat(rows.longValue()).as("stored once").isEqualTo(1);
+    }
+
     private void freeze() throws Exception {
         frozen = Path.of(MariaDbResource.dataDir());
         MariaDbKiller.freeze(frozen);
     }
 
-    private static Response intake(String claimId) {
+    /** The claim id {@code name} gets in this run (unique per test JVM). */
+    private static String claimId(String name) {
+        return name + "-" + ProcessHandle.current().pid();
+    }
+
+    private static Response intake(String name) {
         String body = ("{\"dealer\":{\"companyName\":\"ООО Зависание\",\"inn\":\"%s\",\"contactName\":\"Иван Петров\","
-                + "\"email\":\"hang@example.ru\",\"phone\":\"8 (912) 345-67-89\"},\"dealerClaimId\":\"%s-%d\","
+                + "\"email\":\"hang@example.ru\",\"phone\":\"8 (912) 345-67-89\"},\"dealerClaimId\":\"%s\","
                 + "\"claimText\":\"Течь масла\",\"items\":[{\"productName\":\"Редуктор GBX-24\",\"quantity\":1}]}")
-                .formatted(IntakeBurst.inn(771_234_567L), claimId, ProcessHandle.current().pid());
+                .formatted(IntakeBurst.inn(771_234_567L), claimId(name));
         return given().header("Authorization", "Bearer dealer-a-token").contentType("application/json").body(body)
                 .post("/api/v1/reclamations");
     }

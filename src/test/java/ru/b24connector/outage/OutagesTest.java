@@ -45,6 +45,19 @@ class OutagesTest {
                 new SQLException("Duplicate entry", "23000", 1062)))).isFalse();
     }
 
+    /** The shape Narayana 7.3 gave in DatabaseHangTests when the COMMIT met a frozen database: the why is suppressed. */
+    @Test
+    void aCommitWithoutAnAnswerIsTheDatabaseBeingDownThoughOnlyASuppressedExceptionSaysSo() {
+        Exception commit = new Exception("ARJUNA016053: Could not commit transaction.");
+        javax.transaction.xa.XAException xa = new javax.transaction.xa.XAException(
+                "Error trying to transactionCommit local transaction: (conn=4) Socket timout error");
+        xa.initCause(new SQLNonTransientConnectionException("(conn=4) Socket timout error", "08000"));
+        commit.addSuppressed(xa);
+        assertThat(Outages.databaseDown(new IllegalStateException("QuarkusTransactionException", commit))).isTrue();
+        assertThat(Outages.databaseDown(new IllegalStateException("rolled back", new Exception("ARJUNA016053"))))
+                .as("nothing says the database was away").isFalse();
+    }
+
     @Test
     void smtpRefusingConnectionsOrAnsweringTransientlyIsSmtpBeingDown() {
         assertThat(Outages.smtpUnavailable(new RuntimeException(new ConnectException("Connection refused")))).isTrue();
