@@ -105,7 +105,7 @@ class DatabaseHangTests {
     @Test
     void aClaimWhoseCommitGetsNoAnswerIsAnsweredAsAnOutageAndItsRepeatIsStoredOnce() throws Exception {
         String claimId = claimId("COMMIT-1");
-        FreezeAtCommit.arm(claimId, Path.of(MariaDbResource.dataDir()));
+        FreezeAtCommit.armForClaim(claimId, Path.of(MariaDbResource.dataDir()));
         frozen = Path.of(MariaDbResource.dataDir());
         long start = System.nanoTime();
         Response lost = intake("COMMIT-1");

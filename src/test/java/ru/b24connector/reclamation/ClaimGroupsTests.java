@@ -7,14 +7,20 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import ru.b24connector.jobs.JobDeferred;
+import ru.b24connector.outage.DatabaseProbe;
+import ru.b24connector.outage.Outages;
 import ru.b24connector.testsupport.CleanSlate;
+import ru.b24connector.testsupport.FreezeAtCommit;
+import ru.b24connector.testsupport.MariaDbKiller;
 import ru.b24connector.testsupport.MariaDbResource;
 import ru.b24connector.testsupport.PortalWireMock;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -38,18 +44,69 @@ class ClaimGroupsTests {
     @Inject
     EntityManager em;
 
+    @Inject
+    DatabaseProbe probe;
+
+    private Path frozen;
+
     @BeforeEach
     void fresh() {
         CleanSlate.reset();
     }
 
+    @AfterEach
+    void thaw() throws Exception {
+        FreezeAtCommit.fired(); // disarmed whatever happened
+        MariaDbKiller.thawAndAwait(frozen, probe::runOnce);
+        frozen = null;
+    }
+
+    /**
+     * The database froze with the take's COMMIT sent (FreezeAtCommit): it commits the take when it wakes, but the
+     * worker never hears so. DatabaseHangIT once saw such claims sit out their 60 s hold after everything else was
+     * done; the take's token lets them go as soon as the database answers again.
+     */
+    @Test
+    @DisplayName("A take whose COMMIT got no answer is let go when the database answers, not after its minute")
+    void aTakeWhoseAnswerWasLostIsLetGoWhenTheDatabaseAnswers() throws Exception {
+        long id = submit(ReclamationIntakeTests.newInn());
+        frozen = Path.of(MariaDbResource.dataDir());
+        FreezeAtCommit.arm("SELECT COUNT(*) FROM reclamation WHERE id = ?1 AND claim_group IS NOT NULL", id, frozen);
+
+        assertThatThrownBy(() -> groups.claim(id, 1, 1)).as("the take's answer is lost")
+                .satisfies(e -> assertThat(Outages.databaseDown(e)).as("a wait: %s", e).isTrue());
+        assertThat(FreezeAtCommit.fired()).as("frozen between the take's UPDATE and its COMMIT").isTrue();
+        MariaDbKiller.thaw(frozen);
+        frozen = null;
+        long start = System.nanoTime();
+        while (!probe.runOnce() && System.nanoTime() - start < 10_000_000_000L) {
+            Thread.sleep(250);
+        }
+        assertThat(held(id)).as("the database did commit the take: the claim is held for a minute").isTrue();
+
+        List<Reclamation> next = groups.claim(id, 1, 1);
+        assertThat(next).extracting(r -> r.id).as("taken again at once, not deferred for the hold's minute")
+                .containsExactly(id);
+        groups.letGo(next, Map.of(), id);
+    }
+
+    /** Whether a group holds the claim, as the database has it committed. */
+    private boolean held(long id) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "SELECT COUNT(*) FROM reclamation WHERE id = ?1 AND claim_group IS NOT NULL").setParameter(1, id)
+                .getSingleResult()).longValue() > 0);
+    }
+
+    private static long submit(String inn) {
+        return given().header("Authorization", "Bearer dealer-a-token").contentType(ContentType.JSON)
+                .body(ReclamationIntakeTests.claim(inn, "CG-" + inn, "cg-" + inn + "@tehnosnab.ru", null))
+                .post("/api/v1/reclamations").then().statusCode(202).extract().jsonPath().getLong("id");
+    }
+
     @Test
     @DisplayName("An old group's late release leaves the claim with the group that holds it now")
     void aLateReleaseOfAnOldGroupDoesNotFreeANewerGroupsClaim() {
-        String inn = ReclamationIntakeTests.newInn();
-        long id = given().header("Authorization", "Bearer dealer-a-token").contentType(ContentType.JSON)
-                .body(ReclamationIntakeTests.claim(inn, "CG-" + inn, "cg-" + inn + "@tehnosnab.ru", null))
-                .post("/api/v1/reclamations").then().statusCode(202).extract().jsonPath().getLong("id");
+        long id = submit(ReclamationIntakeTests.newInn());
 
         List<Reclamation> first = groups.claim(id, 1, 1);
         assertThat(first).extracting(r -> r.id).containsExactly(id);

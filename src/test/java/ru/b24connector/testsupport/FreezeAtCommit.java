@@ -13,14 +13,14 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Freezes the database (SIGSTOP) between a transaction's last statement and its COMMIT: the one moment whose failure
  * the transaction manager reports differently (why the COMMIT failed is only in the suppressed exceptions of its
- * {@code RollbackException}/{@code HeuristicMixedException}). Armed for one claim: the transaction that stored it, and
- * no other, is caught. Quarkus fires {@code @BeforeDestroyed(TransactionScoped.class)} in {@code commit()} before the
+ * {@code RollbackException}/{@code HeuristicMixedException}). Armed for one transaction: the one whose own uncommitted
+ * writes a query finds, and no other, is caught. Quarkus fires {@code @BeforeDestroyed(TransactionScoped.class)} in {@code commit()} before the
  * transaction manager completes it, on the committing thread, with the transaction still active.
  */
 @ApplicationScoped
 public class FreezeAtCommit {
 
-    private record Armed(String dealerClaimId, Path dataDir) {
+    private record Armed(String countQuery, Object parameter, Path dataDir) {
     }
 
     private static final AtomicReference<Armed> ARMED = new AtomicReference<>();
@@ -30,9 +30,17 @@ public class FreezeAtCommit {
     EntityManager em;
 
     /** The transaction that stores claim {@code dealerClaimId} will meet a database frozen at its COMMIT. */
-    public static void arm(String dealerClaimId, Path dataDir) {
+    public static void armForClaim(String dealerClaimId, Path dataDir) {
+        arm("SELECT COUNT(*) FROM reclamation WHERE dealer_claim_id = ?1", dealerClaimId, dataDir);
+    }
+
+    /**
+     * The first transaction in which {@code countQuery} (a {@code SELECT COUNT(*)} with one parameter {@code ?1})
+     * counts a row will meet a database frozen at its COMMIT: the query must see only that transaction's own writes.
+     */
+    public static void arm(String countQuery, Object parameter, Path dataDir) {
         fired = false;
-        ARMED.set(new Armed(dealerClaimId, dataDir));
+        ARMED.set(new Armed(countQuery, parameter, dataDir));
     }
 
     /** Whether the armed freeze happened; disarms it either way. */
@@ -49,14 +57,14 @@ public class FreezeAtCommit {
         try {
             // the transaction's own connection sees its uncommitted row, and no other transaction does; the native
             // query also flushes whatever Hibernate still holds, so only the COMMIT is left to send
-            Number own = (Number) em.createNativeQuery("SELECT COUNT(*) FROM reclamation WHERE dealer_claim_id = ?1")
-                    .setParameter(1, armed.dealerClaimId()).getSingleResult();
+            Number own = (Number) em.createNativeQuery(armed.countQuery()).setParameter(1, armed.parameter())
+                    .getSingleResult();
             if (own.longValue() > 0 && ARMED.compareAndSet(armed, null)) {
                 MariaDbKiller.freeze(armed.dataDir());
                 fired = true;
             }
         } catch (Exception notThisOne) {
-            // a transaction without an entity manager to ask: not the claim's
+            // a transaction without an entity manager to ask: not the armed one
         }
     }
 }
