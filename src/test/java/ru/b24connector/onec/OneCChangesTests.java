@@ -187,6 +187,22 @@ class OneCChangesTests {
     }
 
     @Test
+    @DisplayName("SelectChanges that 1C does not answer in time is not sent again at once: 1C is busy, the next run asks")
+    void aRequestThatTimedOutIsNotResent() {
+        documentUnderPlan("РК-07161", daysAgo(2));
+        // a busy 1C (a long lock, its session pool at work): the answer comes after the request's timeout (3 s here)
+        String selectChanges = OneCWireMock.ROOT + "SelectChanges";
+        onec.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(selectChanges)).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withFixedDelay(4_000)));
+
+        OneCPull.SetReport slow = pull.runOnce().sets().get(PLAN);
+        assertThat(slow.complete()).isFalse();
+        assertThat(slow.error()).contains("1C not reachable");
+        assertThat(db.registeredChanges()).as("kept by 1C for the next run").isEqualTo(1);
+        onec.verify(1, postRequestedFor(urlPathEqualTo(selectChanges)));
+    }
+
+    @Test
     @DisplayName("The echo of the service's own PATCH (a new DataVersion, the same status) changes nothing in the portal")
     void theEchoOfTheWriteBackChangesNothingInThePortal() {
         String doc = ref();
