@@ -6,6 +6,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import ru.b24connector.jobs.Job;
 import ru.b24connector.jobs.JobHandler;
@@ -42,6 +43,9 @@ class DecisionMailHandler implements JobHandler {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    Event<DecisionMailSettled> settled;
+
     @Override
     public String type() {
         return DecisionMailService.JOB_TYPE;
@@ -73,6 +77,7 @@ class DecisionMailHandler implements JobHandler {
         try {
             long id = json.readValue(job.payload, DecisionMailService.SendJob.class).outboxId();
             mails.failed(id, cause.getMessage());
+            mails.load(id).ifPresent(row -> settled.fire(new DecisionMailSettled(row.dedupKey, row.status.name())));
         } catch (Exception e) {
             Log.errorf("Mail job %d: cannot record the failure: %s", job.id, e.getMessage());
         }
@@ -93,5 +98,6 @@ class DecisionMailHandler implements JobHandler {
         mails.sent(row.id);
         metrics.counter("connector.mail.sent", "outcome", "sent").increment();
         Log.infof("Decision mail for deal %d sent (Message-ID %s)", row.dealId, row.messageId);
+        settled.fire(new DecisionMailSettled(row.dedupKey, MailOutbox.Status.SENT.name()));
     }
 }

@@ -1,24 +1,48 @@
 package ru.b24connector.robots;
 
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import ru.b24connector.jobs.Inbox;
+import ru.b24connector.jobs.JobDeferred;
+import ru.b24connector.jobs.JobQueue;
 import ru.b24connector.mail.Decision;
+import ru.b24connector.mail.DecisionMailSettled;
 import ru.b24connector.mail.DecisionMailService;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code send_dealer_decision}: e-mails the decision to the dealer through the mail outbox and answers the portal
  * once SMTP has accepted it ({@code sent}, {@code message_id}). The mail is keyed by the robot run's event token,
- * so a repeated call never sends twice; until the mail is out, the robot job waits with the queue's backoff.
+ * so a repeated call never sends twice. Until the mail is out the robot job waits without spending attempts: a mail
+ * that waits for SMTP, however long, is not the robot's failure. The mail's end ({@link DecisionMailSettled}) makes
+ * the robot's job due at once, so the portal gets its answer as soon as SMTP has taken the mail (or it has failed for
+ * good); the job also looks again every {@value #RECHECK_SECONDS} s, for a mail another replica sent.
  */
 @ApplicationScoped
 public class SendDealerDecisionRobot implements Robot {
 
+    static final long RECHECK_SECONDS = 30;
+    private static final String MAIL_KEY_PREFIX = "robot:send_dealer_decision:";
+
     @Inject
     DecisionMailService mail;
+
+    @Inject
+    JobQueue jobs;
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    Clock clock;
 
     @Override
     public String code() {
@@ -55,7 +79,7 @@ public class SendDealerDecisionRobot implements Robot {
         if (email.isPresent() && !email.get().matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
             throw new RobotInputException("email", "email", "is not an e-mail address: " + email.get());
         }
-        String key = "robot:send_dealer_decision:" + call.eventToken();
+        String key = MAIL_KEY_PREFIX + call.eventToken();
         mail.requestDecisionMail(dealId, decision, call.optional("comment").orElse(""), email, key);
         DecisionMailService.DecisionMailState state = mail.find(key).orElseThrow();
         return switch (state.status()) {
@@ -63,14 +87,23 @@ public class SendDealerDecisionRobot implements Robot {
                     "Decision e-mail sent to " + state.recipient());
             case "FAILED" -> RobotResult.of(Map.of("sent", "N", "message_id", ""),
                     "Decision e-mail not sent: " + state.lastError());
-            default -> throw new MailNotSentYet(state.lastError());
+            default -> throw new JobDeferred(clock.instant().plusSeconds(RECHECK_SECONDS),
+                    "the decision e-mail is not sent yet" + (state.lastError() == null ? "" : " (" + state.lastError() + ")"));
         };
     }
 
-    /** The mail is queued but not out yet: the robot job tries again after a backoff. */
-    static class MailNotSentYet extends RuntimeException {
-        MailNotSentYet(String lastError) {
-            super("the decision e-mail is not sent yet" + (lastError == null ? "" : " (" + lastError + ")"));
+    /** The robot run that asked for this mail answers now rather than at its next look. */
+    void onMailSettled(@Observes DecisionMailSettled settled) {
+        if (settled.dedupKey() == null || !settled.dedupKey().startsWith(MAIL_KEY_PREFIX)) {
+            return;
+        }
+        String runKey = code() + ":" + settled.dedupKey().substring(MAIL_KEY_PREFIX.length());
+        try {
+            QuarkusTransaction.requiringNew().call(() -> inbox.findId(RobotService.SOURCE, runKey)).ifPresent(id ->
+                    jobs.runBy(RobotService.JOB, List.of(RobotService.SOURCE + ":" + id), clock.instant()));
+        } catch (RuntimeException e) {
+            // the mail is out either way; the robot's own look comes within RECHECK_SECONDS
+            Log.debugf("Robot run %s not moved up: %s", runKey, e.getMessage());
         }
     }
 }

@@ -42,44 +42,56 @@ class SendDealerDecisionRobotTests {
     @Inject
     DecisionMailService mails;
 
+    @Inject
+    ru.b24connector.outage.DependencyProbes probes;
+
     @Test
     void sendsTheDecisionOnceAndReturnsSentAndTheMessageId() throws Exception {
         ru.b24connector.testsupport.CleanSlate.reset();
         portal.resetAll();
-        portal.stubFor(portalCall("bizproc.event.send").willReturn(ok("true")));
-        portal.stubFor(portalCall("crm.timeline.comment.add").willReturn(ok("601")));
-        portal.stubFor(portalCall("batch").withRequestBody(containing("crm.deal.get?id=410")).willReturn(ok("""
-                {"result":{
-                   "deal":{"ID":"410","TITLE":"Насос P-7 — шум","STAGE_ID":"C3:DECISION","CONTACT_ID":"90",
-                     "ASSIGNED_BY_ID":"7","ORIGINATOR_ID":"dealer-cabinet","ORIGIN_ID":"RCL-000410","COMMENTS":""},
-                   "rows":[{"ID":"1","OWNER_ID":"410","OWNER_TYPE":"D","PRODUCT_ID":0,"PRODUCT_NAME":"Насос P-7",
-                     "PRICE":1.00,"QUANTITY":1,"MEASURE_NAME":"шт"}],
-                   "manager":[{"ID":"7","NAME":"Анна","LAST_NAME":"Смирнова","EMAIL":"a.smirnova@example.ru"}]},
-                 "result_error":[],"result_total":[],"result_next":[],"result_time":{}}""")));
+        givenDeal(410);
         String token = "wf9|A9_1_1|decision-token";
-        String body = PortalForms.robot("send_dealer_decision", 410, token).property("decision", "rejected")
-                .property("comment", "Нарушены условия эксплуатации").property("email", "dealer410@example.ru").asForm();
+        String body = decisionRobot(410, token);
 
         given().contentType(ContentType.URLENC).body(body).post("/b24/robots/send_dealer_decision").then().statusCode(200);
         given().contentType(ContentType.URLENC).body(body).post("/b24/robots/send_dealer_decision").then().statusCode(200);
-        for (int i = 0; i < 6; i++) {
-            worker.runDue();
-            Thread.sleep(10); // the robot waits for the mail with the (test-sized) queue backoff
+        worker.runDue();
+
+        assertThat(mailsTo("dealer410@example.ru")).hasSize(1);
+        assertThat(mailsTo("dealer410@example.ru")[0].getSubject()).contains("RCL-000410");
+        portal.verify(1, postRequestedFor(urlPathEqualTo(PortalWireMock.WEBHOOK_PATH + "bizproc.event.send"))
+                .withRequestBody(equalToJson(sentAnswer(token, "dealer410@example.ru"))));
+    }
+
+    /**
+     * The robot waits for its mail, and SMTP being down is a wait, not the robot's failure: it must not spend the
+     * robot's attempts (three in tests) and report a failure to the portal while the mail itself waits for SMTP.
+     */
+    @Test
+    void whileSmtpIsDownTheRobotWaitsWithoutSpendingAttemptsAndAnswersOnceTheMailIsOut() throws Exception {
+        ru.b24connector.testsupport.CleanSlate.reset();
+        portal.resetAll();
+        givenDeal(412);
+        String token = "wf9|A9_1_3|smtp-down-token";
+        GreenMailResource.down();
+        try {
+            given().contentType(ContentType.URLENC).body(decisionRobot(412, token))
+                    .post("/b24/robots/send_dealer_decision").then().statusCode(200);
+            for (int i = 0; i < 5; i++) {
+                worker.runDue();
+                Thread.sleep(10);
+            }
+            portal.verify(0, postRequestedFor(urlPathEqualTo(PortalWireMock.WEBHOOK_PATH + "bizproc.event.send")));
+        } finally {
+            GreenMailResource.up();
         }
 
-        MimeMessage[] mails410 = Arrays.stream(GreenMailResource.server().getReceivedMessages()).filter(m -> {
-            try {
-                return m.getAllRecipients()[0].toString().equals("dealer410@example.ru");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).toArray(MimeMessage[]::new);
-        assertThat(mails410).hasSize(1);
-        assertThat(mails410[0].getSubject()).contains("RCL-000410");
-        String messageId = mails.messageId("robot:send_dealer_decision:" + token);
+        probes.runOnce(); // SMTP answers again: the mail's job is due, and the robot answers once it is out
+        worker.runDue();
+
+        assertThat(mailsTo("dealer412@example.ru")).hasSize(1);
         portal.verify(1, postRequestedFor(urlPathEqualTo(PortalWireMock.WEBHOOK_PATH + "bizproc.event.send"))
-                .withRequestBody(equalToJson("{\"EVENT_TOKEN\":\"" + token + "\",\"RETURN_VALUES\":{\"sent\":\"Y\","
-                        + "\"message_id\":\"" + messageId + "\"},\"LOG_MESSAGE\":\"Decision e-mail sent to dealer410@example.ru\"}")));
+                .withRequestBody(equalToJson(sentAnswer(token, "dealer412@example.ru"))));
     }
 
     @Test
@@ -96,5 +108,40 @@ class SendDealerDecisionRobotTests {
         assertThat(GreenMailResource.server().getReceivedMessages()).hasSize(before);
         portal.verify(1, postRequestedFor(urlPathEqualTo(PortalWireMock.WEBHOOK_PATH + "bizproc.event.send"))
                 .withRequestBody(containing("invalid input: decision: decision must be approved, rejected or partial")));
+    }
+
+    private void givenDeal(long id) {
+        portal.stubFor(portalCall("bizproc.event.send").willReturn(ok("true")));
+        portal.stubFor(portalCall("crm.timeline.comment.add").willReturn(ok("601")));
+        portal.stubFor(portalCall("batch").withRequestBody(containing("crm.deal.get?id=" + id)).willReturn(ok("""
+                {"result":{
+                   "deal":{"ID":"%1$d","TITLE":"Насос P-7 — шум","STAGE_ID":"C3:DECISION","CONTACT_ID":"90",
+                     "ASSIGNED_BY_ID":"7","ORIGINATOR_ID":"dealer-cabinet","ORIGIN_ID":"RCL-000%1$d","COMMENTS":""},
+                   "rows":[{"ID":"1","OWNER_ID":"%1$d","OWNER_TYPE":"D","PRODUCT_ID":0,"PRODUCT_NAME":"Насос P-7",
+                     "PRICE":1.00,"QUANTITY":1,"MEASURE_NAME":"шт"}],
+                   "manager":[{"ID":"7","NAME":"Анна","LAST_NAME":"Смирнова","EMAIL":"a.smirnova@example.ru"}]},
+                 "result_error":[],"result_total":[],"result_next":[],"result_time":{}}""".formatted(id))));
+    }
+
+    private static String decisionRobot(long dealId, String token) {
+        return PortalForms.robot("send_dealer_decision", dealId, token).property("decision", "rejected")
+                .property("comment", "Нарушены условия эксплуатации").property("email", "dealer" + dealId + "@example.ru")
+                .asForm();
+    }
+
+    private String sentAnswer(String token, String recipient) {
+        String messageId = mails.messageId("robot:send_dealer_decision:" + token);
+        return "{\"EVENT_TOKEN\":\"" + token + "\",\"RETURN_VALUES\":{\"sent\":\"Y\",\"message_id\":\"" + messageId
+                + "\"},\"LOG_MESSAGE\":\"Decision e-mail sent to " + recipient + "\"}";
+    }
+
+    private static MimeMessage[] mailsTo(String recipient) {
+        return Arrays.stream(GreenMailResource.server().getReceivedMessages()).filter(m -> {
+            try {
+                return m.getAllRecipients()[0].toString().equals(recipient);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toArray(MimeMessage[]::new);
     }
 }
