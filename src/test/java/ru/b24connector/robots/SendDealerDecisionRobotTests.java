@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import ru.b24connector.jobs.JobWorker;
 import ru.b24connector.mail.DecisionMailService;
@@ -45,10 +46,14 @@ class SendDealerDecisionRobotTests {
     @Inject
     ru.b24connector.outage.DependencyProbes probes;
 
-    @Test
-    void sendsTheDecisionOnceAndReturnsSentAndTheMessageId() throws Exception {
+    @BeforeEach
+    void fresh() {
         ru.b24connector.testsupport.CleanSlate.reset();
         portal.resetAll();
+    }
+
+    @Test
+    void sendsTheDecisionOnceAndReturnsSentAndTheMessageId() throws Exception {
         givenDeal(410);
         String token = "wf9|A9_1_1|decision-token";
         String body = decisionRobot(410, token);
@@ -69,8 +74,6 @@ class SendDealerDecisionRobotTests {
      */
     @Test
     void whileSmtpIsDownTheRobotWaitsWithoutSpendingAttemptsAndAnswersOnceTheMailIsOut() throws Exception {
-        ru.b24connector.testsupport.CleanSlate.reset();
-        portal.resetAll();
         givenDeal(412);
         String token = "wf9|A9_1_3|smtp-down-token";
         GreenMailResource.down();
@@ -96,8 +99,6 @@ class SendDealerDecisionRobotTests {
 
     @Test
     void anUnknownDecisionIsReportedToTheRobotLogAndSendsNothing() {
-        ru.b24connector.testsupport.CleanSlate.reset();
-        portal.resetAll();
         portal.stubFor(portalCall("bizproc.event.send").willReturn(ok("true")));
         int before = GreenMailResource.server().getReceivedMessages().length;
 
