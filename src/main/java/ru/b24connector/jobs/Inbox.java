@@ -46,7 +46,7 @@ public class Inbox {
             return new Accepted(findId(source, dedupKey).orElseThrow(), true);
         }
         long id = ((Number) em.createNativeQuery("SELECT LAST_INSERT_ID()").getSingleResult()).longValue();
-        jobs.enqueue(jobType, source + ":" + id, body, null, id);
+        jobs.enqueue(jobType, jobKey(source, id), body, null, id);
         metrics.counter("connector.inbox.accepted", "source", source, "kind", kind).increment();
         return new Accepted(id, false);
     }
@@ -54,6 +54,11 @@ public class Inbox {
     @Transactional
     public Optional<InboxMessage> find(long id) {
         return Optional.ofNullable(em.find(InboxMessage.class, id));
+    }
+
+    /** The dedup key of the job that processes inbox row {@code inboxId} of {@code source}. */
+    public static String jobKey(String source, long inboxId) {
+        return source + ":" + inboxId;
     }
 
     @Transactional

@@ -121,7 +121,7 @@ public class InboxWriter {
     public CompletionStage<Inbox.Accepted> accept(String source, String dedupKey, String kind, String body,
                                                   String jobType) {
         return accept(source, dedupKey, kind, body,
-                id -> List.of(new PlannedJob(jobType, source + ":" + id, body)));
+                id -> List.of(new PlannedJob(jobType, Inbox.jobKey(source, id), body)));
     }
 
     /**

@@ -77,7 +77,7 @@ class DecisionMailHandler implements JobHandler {
         try {
             long id = json.readValue(job.payload, DecisionMailService.SendJob.class).outboxId();
             mails.failed(id, cause.getMessage());
-            mails.load(id).ifPresent(row -> settled.fire(new DecisionMailSettled(row.dedupKey, row.status.name())));
+            mails.load(id).ifPresent(row -> settled.fire(new DecisionMailSettled(row.dedupKey)));
         } catch (Exception e) {
             Log.errorf("Mail job %d: cannot record the failure: %s", job.id, e.getMessage());
         }
@@ -98,6 +98,6 @@ class DecisionMailHandler implements JobHandler {
         mails.sent(row.id);
         metrics.counter("connector.mail.sent", "outcome", "sent").increment();
         Log.infof("Decision mail for deal %d sent (Message-ID %s)", row.dealId, row.messageId);
-        settled.fire(new DecisionMailSettled(row.dedupKey, MailOutbox.Status.SENT.name()));
+        settled.fire(new DecisionMailSettled(row.dedupKey));
     }
 }

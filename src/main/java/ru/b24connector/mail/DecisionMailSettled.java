@@ -5,5 +5,5 @@ package ru.b24connector.mail;
  * ({@code SENT}) or it failed for good ({@code FAILED}). Whoever waits for it (the robot that answers the portal)
  * need not keep looking.
  */
-public record DecisionMailSettled(String dedupKey, String status) {
+public record DecisionMailSettled(String dedupKey) {
 }

@@ -2,6 +2,7 @@ package ru.b24connector.robots;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -10,10 +11,13 @@ import ru.b24connector.events.PhpForm;
 import ru.b24connector.events.PortalSecrets;
 import ru.b24connector.jobs.Inbox;
 import ru.b24connector.jobs.InboxMessage;
+import ru.b24connector.jobs.JobQueue;
 import ru.b24connector.portal.PortalClient;
 import ru.b24connector.portal.PortalException;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,6 +35,12 @@ public class RobotService {
 
     @Inject
     Instance<Robot> robots;
+
+    @Inject
+    JobQueue jobs;
+
+    @Inject
+    Clock clock;
 
     @Inject
     ApplicationTokenVerifier verifier;
@@ -54,12 +64,26 @@ public class RobotService {
         if (eventToken.isEmpty()) {
             return Outcome.MALFORMED;
         }
-        Inbox.Accepted accepted = inbox.accept(SOURCE, code + ":" + eventToken.get(), code, PortalSecrets.redact(body), JOB);
+        Inbox.Accepted accepted = inbox.accept(SOURCE, runKey(code, eventToken.get()), code, PortalSecrets.redact(body), JOB);
         if (!accepted.duplicate()) {
             Log.infof("Accepted robot %s for %s as inbox %d", code, form.get("document_id", "2").orElse("?"),
                     accepted.inboxId());
         }
         return accepted.duplicate() ? Outcome.DUPLICATE : Outcome.STORED;
+    }
+
+    /** The inbox key of robot {@code code}'s run with this event token (the portal's id of one run). */
+    static String runKey(String code, String eventToken) {
+        return code + ":" + eventToken;
+    }
+
+    /**
+     * Makes robot {@code code}'s run with this event token due now, if it is queued for later (it waited for
+     * something that is over).
+     */
+    void runNow(String code, String eventToken) {
+        QuarkusTransaction.requiringNew().call(() -> inbox.findId(SOURCE, runKey(code, eventToken))).ifPresent(id ->
+                jobs.runBy(JOB, List.of(Inbox.jobKey(SOURCE, id)), clock.instant()));
     }
 
     public Optional<Robot> robot(String code) {

@@ -1,20 +1,16 @@
 package ru.b24connector.robots;
 
 import io.quarkus.logging.Log;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import ru.b24connector.jobs.Inbox;
 import ru.b24connector.jobs.JobDeferred;
-import ru.b24connector.jobs.JobQueue;
 import ru.b24connector.mail.Decision;
 import ru.b24connector.mail.DecisionMailSettled;
 import ru.b24connector.mail.DecisionMailService;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,10 +32,7 @@ public class SendDealerDecisionRobot implements Robot {
     DecisionMailService mail;
 
     @Inject
-    JobQueue jobs;
-
-    @Inject
-    Inbox inbox;
+    RobotService robots;
 
     @Inject
     Clock clock;
@@ -97,13 +90,12 @@ public class SendDealerDecisionRobot implements Robot {
         if (settled.dedupKey() == null || !settled.dedupKey().startsWith(MAIL_KEY_PREFIX)) {
             return;
         }
-        String runKey = code() + ":" + settled.dedupKey().substring(MAIL_KEY_PREFIX.length());
+        String eventToken = settled.dedupKey().substring(MAIL_KEY_PREFIX.length());
         try {
-            QuarkusTransaction.requiringNew().call(() -> inbox.findId(RobotService.SOURCE, runKey)).ifPresent(id ->
-                    jobs.runBy(RobotService.JOB, List.of(RobotService.SOURCE + ":" + id), clock.instant()));
+            robots.runNow(code(), eventToken);
         } catch (RuntimeException e) {
             // the mail is out either way; the robot's own look comes within RECHECK_SECONDS
-            Log.debugf("Robot run %s not moved up: %s", runKey, e.getMessage());
+            Log.debugf("Robot run %s not moved up: %s", eventToken, e.getMessage());
         }
     }
 }
