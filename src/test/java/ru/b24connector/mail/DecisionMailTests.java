@@ -179,7 +179,10 @@ class DecisionMailTests {
 
         // it waited for SMTP without spending a job attempt; the probe finds SMTP back and releases it at once
         assertThat(probes.runOnce()).containsEntry(ru.b24connector.outage.Dependency.SMTP, 1);
-        worker.runDue();
+        GreenMailResource.untilDelivered(() -> {
+            worker.runDue();
+            probes.runOnce();
+        }, () -> !received(DEALER).isEmpty());
 
         List<MimeMessage> received = received(DEALER);
         assertThat(received).hasSize(1);

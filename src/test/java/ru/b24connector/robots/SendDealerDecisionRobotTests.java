@@ -89,8 +89,11 @@ class SendDealerDecisionRobotTests {
             GreenMailResource.up();
         }
 
-        probes.runOnce(); // SMTP answers again: the mail's job is due, and the robot answers once it is out
-        worker.runDue();
+        // SMTP answers again: the mail's job is due, and the robot answers once it is out
+        GreenMailResource.untilDelivered(() -> {
+            probes.runOnce();
+            worker.runDue();
+        }, () -> mailsTo("dealer412@example.ru").length > 0);
 
         assertThat(mailsTo("dealer412@example.ru")).hasSize(1);
         portal.verify(1, postRequestedFor(urlPathEqualTo(PortalWireMock.WEBHOOK_PATH + "bizproc.event.send"))

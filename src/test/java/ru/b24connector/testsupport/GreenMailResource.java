@@ -48,6 +48,24 @@ public class GreenMailResource implements QuarkusTestResourceLifecycleManager {
         server.start();
     }
 
+    /**
+     * After {@link #up()}: repeats {@code step} (probe SMTP, run the due jobs) until {@code delivered}, for up to 75 s.
+     * A freshly restarted GreenMail now and then holds the first connection until its 30 s read timeout and answers
+     * 421 (seen in CI, with pooled and with fresh connections alike); the mail then waits for SMTP again, as in any
+     * outage, and goes out at the next step.
+     */
+    public static void untilDelivered(Runnable step, java.util.function.BooleanSupplier delivered)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(75);
+        do {
+            step.run();
+            if (delivered.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+    }
+
     @Override
     public void stop() {
         // shared by every Quarkus start of this test run
